@@ -1,0 +1,35 @@
+"""Viewer request: send a form submitted from index.html on to other.html.
+
+index.html's form submits its query string (`?username=octocat`) back to the distribution.
+Such a request carries a Referer that contains "index.html"; it is answered with a 302 to
+`https://<distribution domain>/other.html` with the same query string. Every other request
+passes through unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    cf = event["Records"][0]["cf"]
+    request = cf["request"]
+    if "index.html" not in _header(request, "referer"):
+        return request
+    location = f"https://{cf['config']['distributionDomainName']}/other.html"
+    if request.get("querystring"):
+        location += "?" + request["querystring"]
+    return {
+        "status": "302",
+        "statusDescription": "Found",
+        "headers": {
+            "location": [{"key": "Location", "value": location}],
+            # The redirect depends on the Referer: never let a cache keep it.
+            "cache-control": [{"key": "Cache-Control", "value": "no-store"}],
+        },
+    }
+
+
+def _header(request: dict[str, Any], name: str) -> str:
+    values = request.get("headers", {}).get(name) or [{}]
+    return str(values[0].get("value", ""))

@@ -1,0 +1,275 @@
+"""The `edgeform` command: thin click commands that parse, call one pipeline step, print.
+
+Exit statuses: 0 success; 1 a step failed; 2 bad input (config, command line, stage name);
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from toolkit import __version__, pipeline
+from toolkit.config import CONFIG_FILE, Project, find_config, load_project
+from toolkit.console import Console, wants_color
+from toolkit.errors import EXIT_FAILED, EdgeformError
+from toolkit.names import resource_names
+from toolkit.stage import git_branch, resolve_stage
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_INTERRUPTED = 130
+
+
+@dataclass
+class Options:
+    config: Path | None
+    debug: bool
+
+
+class EdgeformGroup(click.Group):
+    """Turns EdgeformError into a message and an exit status; a traceback only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EdgeformError as exc:
+            if _debug(ctx):
+                traceback.print_exc()
+            console = Console(json_output=False, color=wants_color(sys.stderr, os.environ))
+            console.error(exc.message, exc.hint)
+            stderr = getattr(exc, "stderr", "")
+            if stderr:
+                console.detail(stderr)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception:
+            if _debug(ctx):
+                raise
+            traceback.print_exc()
+            click.echo(
+                "error: an unexpected failure in edgeform itself; please report it "
+                "with the output of --debug",
+                err=True,
+            )
+            ctx.exit(EXIT_FAILED)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.obj and ctx.obj.debug)
+
+
+@click.group(
+    cls=EdgeformGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="""\b
+Examples:
+  edgeform build                     zip every function, config baked in
+  edgeform render --stage main       write the stage's Terraform files
+  edgeform validate --target aws     render, then terraform init and validate
+  edgeform stage --output json       the resolved stage and its resource names
+
+Exit statuses: 0 ok, 1 a step failed, 2 bad input, 130 interrupted.""",
+)
+@click.version_option(__version__, "--version", prog_name="edgeform")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=f"Project config (default: the nearest {CONFIG_FILE} upwards).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
+    """edgeform: static sites behind CloudFront with Lambda@Edge, driven by Terraform."""
+    ctx.obj = Options(config, debug)
+
+
+def stage_options(func: F) -> F:
+    """--stage, --target and --output, shared by every command that works on a stage."""
+
+    @click.option(
+        "--stage",
+        "stage",
+        metavar="NAME",
+        help="Stage name (default: EDGEFORM_STAGE, the CI branch, the git branch).",
+    )
+    @click.option(
+        "--target",
+        "target",
+        metavar="NAME",
+        help="Target from edgeform.toml [targets] (default: project.default_target).",
+    )
+    @click.option(
+        "--output",
+        "output",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="Result format; json for CI.",
+    )
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def make_run(
+    ctx: click.Context,
+    stage: str | None,
+    target: str | None,
+    output: str,
+    terraform_bin: str | None = None,
+) -> pipeline.Run:
+    environ = dict(os.environ)
+    console = Console(json_output=output == "json", color=wants_color(sys.stderr, environ))
+    project = _load(ctx)
+    chosen_target = project.target(target)
+    resolved = resolve_stage(stage, environ, lambda: git_branch(project.root))
+    return pipeline.Run(project, resolved, chosen_target, console, environ, terraform_bin)
+
+
+def _load(ctx: click.Context) -> Project:
+    options: Options = ctx.obj
+    return load_project(options.config or find_config(Path.cwd()))
+
+
+@cli.command()
+@stage_options
+@click.pass_context
+def build(ctx: click.Context, stage: str | None, target: str | None, output: str) -> None:
+    """Zip every function deterministically, with the build-time config baked in.
+
+    \b
+    Examples:
+      edgeform build
+      edgeform build --stage production --output json
+    """
+    run = make_run(ctx, stage, target, output)
+    bundles = pipeline.build(run)
+    run.console.result(
+        {
+            "stage": run.stage.slug,
+            "target": run.target.name,
+            "bundles": [b.as_json() for b in bundles],
+        },
+        "\n".join(f"{b.function}\t{b.size}\t{b.sha256}\t{b.path}" for b in bundles),
+    )
+
+
+@cli.command()
+@stage_options
+@click.pass_context
+def render(ctx: click.Context, stage: str | None, target: str | None, output: str) -> None:
+    """Build the bundles and write the stage's Terraform root module.
+
+    \b
+    Examples:
+      edgeform render
+      edgeform render --stage feature/login --target aws --output json
+    """
+    run = make_run(ctx, stage, target, output)
+    stack = pipeline.render(run, pipeline.build(run))
+    run.console.result(
+        {
+            "stage": run.stage.slug,
+            "target": run.target.name,
+            "dir": str(run.stage_dir),
+            "files": sorted(stack.files),
+        },
+        str(run.stage_dir),
+    )
+
+
+@cli.command()
+@stage_options
+@click.option(
+    "--terraform-bin",
+    metavar="PATH",
+    help="terraform or tofu binary (default: EDGEFORM_TERRAFORM_BIN, terraform).",
+)
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    stage: str | None,
+    target: str | None,
+    output: str,
+    terraform_bin: str | None,
+) -> None:
+    """Render the stage, then run terraform init, fmt -check and validate on it.
+
+    \b
+    Examples:
+      edgeform validate
+      EDGEFORM_PROVIDER_MIRROR=/opt/tf-plugins edgeform validate --target aws
+    """
+    run = make_run(ctx, stage, target, output, terraform_bin)
+    pipeline.render(run, pipeline.build(run))
+    tf = pipeline.terraform(run)
+    result = pipeline.validate(run, tf)
+    run.console.result(
+        {
+            "stage": run.stage.slug,
+            "target": run.target.name,
+            "dir": str(run.stage_dir),
+            "valid": result.valid,
+        },
+        f"{run.stage_dir}: valid",
+    )
+
+
+@cli.command(name="stage")
+@stage_options
+@click.pass_context
+def show_stage(ctx: click.Context, stage: str | None, target: str | None, output: str) -> None:
+    """Show the resolved stage, where its name came from, and its resource names.
+
+    \b
+    Examples:
+      edgeform stage
+      GITHUB_HEAD_REF=feature/Login edgeform stage --output json
+    """
+    run = make_run(ctx, stage, target, output)
+    names = resource_names(run.project, run.stage)
+    settings = run.project.stage_settings(run.stage.name)
+    data = {
+        "name": run.stage.name,
+        "slug": run.stage.slug,
+        "source": run.stage.source,
+        "target": run.target.name,
+        "protected": settings.protected,
+        "dir": str(run.stage_dir),
+        "names": {
+            "bucket": f"{names.bucket_prefix}<account id>",
+            "role": names.role,
+            "functions": dict(names.functions),
+        },
+    }
+    text = "\n".join(
+        [
+            f"stage     {run.stage.name} (from {run.stage.source})",
+            f"slug      {run.stage.slug}",
+            f"target    {run.target.name}",
+            f"protected {'yes' if settings.protected else 'no'}",
+            f"bucket    {data['names']['bucket']}",  # type: ignore[index]
+            f"role      {names.role}",
+            *(f"function  {fn}: {name}" for fn, name in names.functions.items()),
+        ]
+    )
+    run.console.result(data, text)
+
+
+def main() -> None:
+    cli(prog_name="edgeform")

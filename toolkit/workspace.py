@@ -1,0 +1,33 @@
+"""Where edgeform keeps its working files: `.edgeform/` beside edgeform.toml (git-ignored).
+
+.edgeform/stages/<target>/<stage slug>/   the rendered Terraform root module and its state
+    bundles/<function>.zip                the function bundles Terraform uploads
+.edgeform/cache/deps/<key>/               installed function dependencies
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+WORK_DIR: Final = ".edgeform"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path  # the project folder
+
+    @property
+    def base(self) -> Path:
+        return self.root / WORK_DIR
+
+    def stage_dir(self, target: str, stage_slug: str) -> Path:
+        return self.base / "stages" / target / stage_slug
+
+    def bundle_dir(self, target: str, stage_slug: str) -> Path:
+        return self.stage_dir(target, stage_slug) / "bundles"
+
+    @property
+    def deps_cache(self) -> Path:
+        return self.base / "cache" / "deps"
