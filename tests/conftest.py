@@ -1,0 +1,62 @@
+"""Shared fixtures: a copy of the demo project to work in, and the real Terraform."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit.config import Project, load_project
+from toolkit.stage import Stage, slugify
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_PARTS = ("edgeform.toml", "functions", "site", "terraform")
+
+
+def copy_demo(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in DEMO_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, dest / part)
+    return dest
+
+
+@pytest.fixture
+def demo_dir(tmp_path: Path) -> Path:
+    return copy_demo(tmp_path / "demo")
+
+
+@pytest.fixture
+def demo(demo_dir: Path) -> Project:
+    return load_project(demo_dir / "edgeform.toml")
+
+
+def stage(name: str) -> Stage:
+    return Stage(name, slugify(name), "test")
+
+
+@pytest.fixture(scope="session")
+def terraform_environ(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment for real Terraform runs; fails with what to install when it cannot."""
+    if shutil.which("terraform") is None:
+        pytest.fail("terraform is not on the PATH: install Terraform >= 1.5 "
+                    "(https://developer.hashicorp.com/terraform/install)")
+    environ = dict(os.environ)
+    mirror = environ.get("EDGEFORM_PROVIDER_MIRROR")
+    if not mirror:
+        pytest.fail("EDGEFORM_PROVIDER_MIRROR is not set: the tests install the AWS provider "
+                    "from a local mirror (`terraform providers mirror DIR`); `make test` sets "
+                    "it to /opt/tf-plugins when that folder exists")
+    environ.pop("TF_CLI_CONFIG_FILE", None)
+    return environ
+
+
+@pytest.fixture(scope="session")
+def repo_demo() -> Project:
+    """The repository's own demo config, for tests that only read the model."""
+    return load_project(REPO / "edgeform.toml")
