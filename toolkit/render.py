@@ -128,14 +128,17 @@ def _context(
         "behaviors": project.behaviors,
         "default_behavior": project.default_behavior,
         "local_endpoints": {service: Hcl("var.aws_endpoint") for service in LOCAL_SERVICES},
-        "locals": stack_locals(project, stage, names),
+        "locals": stack_locals(project, stage, target, names),
     }
 
 
-def stack_locals(project: Project, stage: Stage, names: ResourceNames) -> dict[str, Any]:
+def stack_locals(project: Project, stage: Stage, target: Target,
+                 names: ResourceNames) -> dict[str, Any]:
     """The `locals` block: every user-derived string of the stack, in one place."""
     tags = {"project": project.name, "stage": stage.slug, "managed-by": "edgeform", **project.tags}
+    extra = {"aws_profile": target.profile} if target.profile else {}
     return {
+        **extra,
         "project": project.name,
         "stage": stage.slug,
         "comment": project.comment or f"{project.name} {stage.slug} (edgeform)",
@@ -148,5 +151,7 @@ def stack_locals(project: Project, stage: Stage, names: ResourceNames) -> dict[s
             "oac": names.oac,
         },
         "function_names": dict(names.functions),
+        # Ordered behaviors' patterns, referenced by index in distribution.tf.
+        "path_patterns": [b.path_pattern for b in project.behaviors],
         "tags": dict(sorted(tags.items())),
     }

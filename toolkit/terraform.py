@@ -125,7 +125,12 @@ class Terraform:
         return list(self._builder.generate_cmd_string(name, *args, **options))
 
     def run(
-        self, command: Sequence[str], *, ok_codes: tuple[int, ...] = (0,), stream: bool = False
+        self,
+        command: Sequence[str],
+        *,
+        ok_codes: tuple[int, ...] = (0,),
+        stream: bool = False,
+        stdin: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """Run a terraform command; stream stdout lines to `echo` when asked."""
         try:
@@ -136,7 +141,7 @@ class Terraform:
                 text=True,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
             )
         except OSError as exc:
             raise TerraformError(
@@ -147,6 +152,9 @@ class Terraform:
         errors: list[str] = []
         drain = threading.Thread(target=lambda: errors.append(process.stderr.read()))  # type: ignore[union-attr]
         drain.start()
+        if stdin is not None and process.stdin is not None:
+            process.stdin.write(stdin)
+            process.stdin.close()
         out_lines = []
         for line in process.stdout or ():
             out_lines.append(line)

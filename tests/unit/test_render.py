@@ -97,9 +97,11 @@ triggers = [
 [[behaviors]]
 path_pattern = "/static/*.js"
 """)
-    text = rendered(load_project(config)).files["distribution.tf"]
-    patterns = re.findall(r'path_pattern\s+= "(.*)"', text)
-    assert patterns == ["/api/*", "/static/*.js"]
+    stack = rendered(load_project(config))
+    text = stack.files["distribution.tf"]
+    assert re.search(r'path_patterns +=  *\["/api/\*", "/static/\*\.js"\]', stack.files["locals.tf"])
+    assert re.findall(r"path_pattern\s+= (.*)", text) == ["local.path_patterns[0]",
+                                                          "local.path_patterns[1]"]
     api = text.split("ordered_cache_behavior")[1]
     assert re.findall(r'event_type\s+= "(.*)"', api) == [
         "viewer-request", "origin-request", "origin-response", "viewer-response"]
