@@ -44,14 +44,18 @@ def stage(name: str) -> Stage:
 def terraform_environ(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The environment for real Terraform runs; fails with what to install when it cannot."""
     if shutil.which("terraform") is None:
-        pytest.fail("terraform is not on the PATH: install Terraform >= 1.5 "
-                    "(https://developer.hashicorp.com/terraform/install)")
+        pytest.fail(
+            "terraform is not on the PATH: install Terraform >= 1.5 "
+            "(https://developer.hashicorp.com/terraform/install)"
+        )
     environ = dict(os.environ)
     mirror = environ.get("EDGEFORM_PROVIDER_MIRROR")
     if not mirror:
-        pytest.fail("EDGEFORM_PROVIDER_MIRROR is not set: the tests install the AWS provider "
-                    "from a local mirror (`terraform providers mirror DIR`); `make test` sets "
-                    "it to /opt/tf-plugins when that folder exists")
+        pytest.fail(
+            "EDGEFORM_PROVIDER_MIRROR is not set: the tests install the AWS provider "
+            "from a local mirror (`terraform providers mirror DIR`); `make test` sets "
+            "it to /opt/tf-plugins when that folder exists"
+        )
     environ.pop("TF_CLI_CONFIG_FILE", None)
     return environ
 

@@ -71,8 +71,10 @@ def terraform(run: Run, *, echo: bool = True) -> Terraform:
     from toolkit.terraform import find_terraform
 
     binary = find_terraform(run.terraform_bin, run.environ)
-    env = terraform_environment(run.environ, run.workspace.base, color=run.console.color)
-    return Terraform(run.stage_dir, binary, env, run.console.detail if echo else None)
+    env = terraform_environment(run.environ, run.workspace.base)
+    return Terraform(
+        run.stage_dir, binary, env, run.console.detail if echo else None, color=run.console.color
+    )
 
 
 def validate(run: Run, tf: Terraform) -> ValidateResult:

@@ -96,7 +96,7 @@ def _only_hcl(value: Any) -> Any:
 
 
 def _attributes(mapping: Mapping[str, Any], indent: int = 2) -> Hcl:
-    rows = [(ident(key), literal(value, indent)) for key, value in mapping.items()]
+    rows = [(ident(k), literal(v, indent)) for k, v in mapping.items() if v is not None]
     return Hcl("\n".join(aligned(rows, " " * indent)))
 
 
@@ -127,13 +127,15 @@ def _context(
         "functions": functions,
         "behaviors": project.behaviors,
         "default_behavior": project.default_behavior,
+        "profile_ref": Hcl("local.aws_profile") if target.profile else None,
         "local_endpoints": {service: Hcl("var.aws_endpoint") for service in LOCAL_SERVICES},
         "locals": stack_locals(project, stage, target, names),
     }
 
 
-def stack_locals(project: Project, stage: Stage, target: Target,
-                 names: ResourceNames) -> dict[str, Any]:
+def stack_locals(
+    project: Project, stage: Stage, target: Target, names: ResourceNames
+) -> dict[str, Any]:
     """The `locals` block: every user-derived string of the stack, in one place."""
     tags = {"project": project.name, "stage": stage.slug, "managed-by": "edgeform", **project.tags}
     extra = {"aws_profile": target.profile} if target.profile else {}

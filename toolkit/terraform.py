@@ -66,16 +66,12 @@ def cli_config_text(mirror: Path, plugin_cache: Path) -> str:
     )
 
 
-def terraform_environment(
-    base: Mapping[str, str], config_dir: Path, *, color: bool
-) -> dict[str, str]:
+def terraform_environment(base: Mapping[str, str], config_dir: Path) -> dict[str, str]:
     """The environment Terraform runs in: the caller's, plus automation settings and the
     provider mirror's CLI config when EDGEFORM_PROVIDER_MIRROR is set."""
     env = dict(base)
     env["TF_IN_AUTOMATION"] = "1"
     env["TF_INPUT"] = "0"
-    if not color:
-        env["NO_COLOR"] = "1"
     mirror = base.get(MIRROR_ENV)
     if mirror:
         mirror_path = Path(mirror).expanduser().resolve()
@@ -114,14 +110,24 @@ class Terraform:
     """Terraform in one working folder (one stage's root module)."""
 
     def __init__(
-        self, working_dir: Path, binary: str, env: Mapping[str, str], echo: Echo | None = None
+        self,
+        working_dir: Path,
+        binary: str,
+        env: Mapping[str, str],
+        echo: Echo | None = None,
+        *,
+        color: bool = False,
     ) -> None:
         self.working_dir = working_dir
         self.env = dict(env)
         self.echo = echo
+        self.color = color
         self._builder = _CommandBuilder(working_dir=str(working_dir), terraform_bin_path=binary)
 
     def command(self, name: str, *args: str, **options: object) -> list[str]:
+        """A terraform command line; `-no-color` off a terminal (Terraform ignores NO_COLOR)."""
+        if not self.color:
+            options.setdefault("no_color", IsFlagged)
         return list(self._builder.generate_cmd_string(name, *args, **options))
 
     def run(
@@ -180,16 +186,12 @@ class Terraform:
 
     def init(self, *, backend: bool = True) -> None:
         self.run(
-            self.command(
-                "init", input=False, no_color=IsFlagged, backend=backend, lock_timeout=LOCK_TIMEOUT
-            ),
+            self.command("init", input=False, backend=backend, lock_timeout=LOCK_TIMEOUT),
             stream=True,
         )
 
     def validate(self) -> ValidateResult:
-        result = self.run(
-            self.command("validate", json=IsFlagged, no_color=IsFlagged), ok_codes=(0, 1)
-        )
+        result = self.run(self.command("validate", json=IsFlagged), ok_codes=(0, 1))
         try:
             report = json.loads(result.stdout)
         except json.JSONDecodeError:

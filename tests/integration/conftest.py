@@ -18,7 +18,7 @@ def initialized(tmp_path_factory: pytest.TempPathFactory, terraform_environ) -> 
     directory = demo / ".edgeform" / "stage"
     render_into(load_project(demo / "edgeform.toml"), "local", directory)
     tf = terraform_in(directory, terraform_environ)
-    tf.init(backend=False)
+    tf.init()
     lock = (directory / ".terraform.lock.hcl").read_text()
     # The provider came from the mirror and Terraform recorded which version it took.
     assert 'provider "registry.terraform.io/hashicorp/aws"' in lock

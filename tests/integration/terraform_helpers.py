@@ -18,28 +18,34 @@ class NoDependencies:
         return []
 
 
-def render_into(project: Project, target: str, directory: Path,
-                stage_name: str = "main") -> RenderedStack:
+def render_into(
+    project: Project, target: str, directory: Path, stage_name: str = "main"
+) -> RenderedStack:
     functions = [project.functions[n] for n in sorted(project.functions)]
-    bundles = build_bundles(functions, project.build_config_for(stage_name),
-                            directory / "bundles", NoDependencies())
+    bundles = build_bundles(
+        functions, project.build_config_for(stage_name), directory / "bundles", NoDependencies()
+    )
     stack = render_stack(project, stage(stage_name), project.target(target), bundles)
     write_stack(stack, directory)
     return stack
 
 
 def terraform_in(directory: Path, environ: dict[str, str]) -> Terraform:
-    env = terraform_environment(environ, directory.parent / ".tfconfig", color=False)
+    env = terraform_environment(environ, directory.parent / ".tfconfig")
     return Terraform(directory, find_terraform(None, environ), env)
 
 
 def console(tf: Terraform, expressions: list[str]) -> list[object]:
-    """Evaluate HCL expressions with `terraform console`; values come back through JSON."""
-    wrapped = "\n".join(f"base64encode(jsonencode({e}))" for e in expressions) + "\n"
-    result = tf.run([*tf.command("console")[:2]], stdin=wrapped)
+    """Evaluate HCL expressions with `terraform console`; values come back through JSON.
+
+    Piped input prints only its last expression, so all are evaluated as one list; base64
+    keeps the console's own string quoting out of the way.
+    """
+    expression = f"base64encode(jsonencode([{', '.join(expressions)}]))\n"
+    result = tf.run(tf.command("console"), stdin=expression)
     lines = [ln for ln in result.stdout.splitlines() if ln.startswith('"')]
-    assert len(lines) == len(expressions), result.stdout + result.stderr
-    return [json.loads(base64.b64decode(json.loads(ln))) for ln in lines]
+    assert len(lines) == 1, result.stdout + result.stderr
+    return list(json.loads(base64.b64decode(json.loads(lines[0]))))
 
 
 def share_init(initialized: Path, directory: Path) -> None:

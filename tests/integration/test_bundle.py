@@ -31,8 +31,12 @@ def make_function(folder: Path, files: dict[str, str]) -> Function:
     return Function("edge", folder, "python3.12", "app.handler", 128, 5)
 
 
-SOURCES = {"app.py": "def handler(e, c):\n    return e\n", "lib/util.py": "X = 1\n",
-           "lib/data.json": "{}\n", "README.md": "notes\n"}
+SOURCES = {
+    "app.py": "def handler(e, c):\n    return e\n",
+    "lib/util.py": "X = 1\n",
+    "lib/data.json": "{}\n",
+    "README.md": "notes\n",
+}
 
 
 def build(function: Function, out: Path, values=VALUES):
@@ -71,16 +75,18 @@ def test_config_values_change_the_hash(tmp_path):
 
 
 def test_zip_layout(tmp_path):
-    function = make_function(tmp_path / "a", {**SOURCES, "__pycache__/app.cpython-312.pyc": "x",
-                                              "stale.pyc": "x"})
+    function = make_function(
+        tmp_path / "a", {**SOURCES, "__pycache__/app.cpython-312.pyc": "x", "stale.pyc": "x"}
+    )
     (function.source / "run.sh").write_text("#!/bin/sh\n")
     (function.source / "run.sh").chmod(0o750)
     bundle = build(function, tmp_path / "out")
     with zipfile.ZipFile(bundle.path) as archive:
         infos = archive.infolist()
         names = [i.filename for i in infos]
-        assert names == sorted(["README.md", "app.py", "lib/data.json", "lib/util.py", "run.sh",
-                                CONFIG_FILENAME])
+        assert names == sorted(
+            ["README.md", "app.py", "lib/data.json", "lib/util.py", "run.sh", CONFIG_FILENAME]
+        )
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
         modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in infos}
         assert modes["run.sh"] == 0o755
@@ -124,6 +130,7 @@ def test_moving_the_project_keeps_the_hash(tmp_path):
     function = make_function(tmp_path / "a", SOURCES)
     first = build(function, tmp_path / "out")
     shutil.copytree(function.source, tmp_path / "elsewhere" / "deep" / "edge")
-    moved = Function("edge", tmp_path / "elsewhere" / "deep" / "edge", "python3.12",
-                     "app.handler", 128, 5)
+    moved = Function(
+        "edge", tmp_path / "elsewhere" / "deep" / "edge", "python3.12", "app.handler", 128, 5
+    )
     assert build(moved, tmp_path / "out2").sha256 == first.sha256

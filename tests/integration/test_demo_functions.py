@@ -29,15 +29,18 @@ class NoDependencies:
 
 def load_handler(project: Project, name: str, tmp_path: Path, api_origin: str) -> ModuleType:
     function = project.functions[name]
-    [bundle] = build_bundles([function], {"api_origin": api_origin}, tmp_path / "bundles",
-                             NoDependencies())
+    [bundle] = build_bundles(
+        [function], {"api_origin": api_origin}, tmp_path / "bundles", NoDependencies()
+    )
     target = tmp_path / "extracted" / name
     with zipfile.ZipFile(bundle.path) as archive:
         archive.extractall(target)
     module_name, _ = function.handler.rsplit(".", 1)
-    spec = importlib.util.spec_from_file_location(f"demo_{name.replace('-', '_')}",
-                                                  target / f"{module_name}.py")
-    assert spec and spec.loader
+    spec = importlib.util.spec_from_file_location(
+        f"demo_{name.replace('-', '_')}", target / f"{module_name}.py"
+    )
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules.pop(spec.name, None)
     spec.loader.exec_module(module)
@@ -45,32 +48,76 @@ def load_handler(project: Project, name: str, tmp_path: Path, api_origin: str) -
 
 
 def viewer_request(uri="/index.html", querystring="", referer=None):
-    headers = {"host": [{"key": "Host", "value": DOMAIN}],
-               "user-agent": [{"key": "User-Agent", "value": "Mozilla/5.0"}]}
+    headers = {
+        "host": [{"key": "Host", "value": DOMAIN}],
+        "user-agent": [{"key": "User-Agent", "value": "Mozilla/5.0"}],
+    }
     if referer is not None:
         headers["referer"] = [{"key": "Referer", "value": referer}]
-    return {"Records": [{"cf": {
-        "config": {"distributionDomainName": DOMAIN, "distributionId": "E1EXAMPLE",
-                   "eventType": "viewer-request", "requestId": "Xk3abc=="},
-        "request": {"clientIp": "198.51.100.7", "method": "GET", "uri": uri,
-                    "querystring": querystring, "headers": headers},
-    }}]}
+    return {
+        "Records": [
+            {
+                "cf": {
+                    "config": {
+                        "distributionDomainName": DOMAIN,
+                        "distributionId": "E1EXAMPLE",
+                        "eventType": "viewer-request",
+                        "requestId": "Xk3abc==",
+                    },
+                    "request": {
+                        "clientIp": "198.51.100.7",
+                        "method": "GET",
+                        "uri": uri,
+                        "querystring": querystring,
+                        "headers": headers,
+                    },
+                }
+            }
+        ]
+    }
 
 
 def origin_response(status="200", headers=None):
-    return {"Records": [{"cf": {
-        "config": {"distributionDomainName": DOMAIN, "distributionId": "E1EXAMPLE",
-                   "eventType": "origin-response", "requestId": "Xk3abc=="},
-        "request": {"clientIp": "198.51.100.7", "method": "GET", "uri": "/other.html",
-                    "querystring": "", "headers": {},
-                    "origin": {"s3": {"authMethod": "none", "customHeaders": {},
-                                      "domainName": "site-bucket.s3.us-east-1.amazonaws.com",
-                                      "path": "", "region": "us-east-1"}}},
-        "response": {"status": status, "statusDescription": "OK",
-                     "headers": headers if headers is not None else {
-                         "content-type": [{"key": "Content-Type", "value": "text/html"}],
-                         "server": [{"key": "Server", "value": "AmazonS3"}]}},
-    }}]}
+    return {
+        "Records": [
+            {
+                "cf": {
+                    "config": {
+                        "distributionDomainName": DOMAIN,
+                        "distributionId": "E1EXAMPLE",
+                        "eventType": "origin-response",
+                        "requestId": "Xk3abc==",
+                    },
+                    "request": {
+                        "clientIp": "198.51.100.7",
+                        "method": "GET",
+                        "uri": "/other.html",
+                        "querystring": "",
+                        "headers": {},
+                        "origin": {
+                            "s3": {
+                                "authMethod": "none",
+                                "customHeaders": {},
+                                "domainName": "site-bucket.s3.us-east-1.amazonaws.com",
+                                "path": "",
+                                "region": "us-east-1",
+                            }
+                        },
+                    },
+                    "response": {
+                        "status": status,
+                        "statusDescription": "OK",
+                        "headers": headers
+                        if headers is not None
+                        else {
+                            "content-type": [{"key": "Content-Type", "value": "text/html"}],
+                            "server": [{"key": "Server", "value": "AmazonS3"}],
+                        },
+                    },
+                }
+            }
+        ]
+    }
 
 
 @pytest.fixture
@@ -84,12 +131,14 @@ def security_headers(demo, tmp_path):
 
 
 def test_form_submission_from_index_is_redirected_with_its_query(redirect):
-    event = viewer_request("/index.html", "username=octocat",
-                           referer=f"https://{DOMAIN}/index.html")
+    event = viewer_request(
+        "/index.html", "username=octocat", referer=f"https://{DOMAIN}/index.html"
+    )
     response = redirect.handler(event, None)
     assert response["status"] == "302"
     assert response["headers"]["location"] == [
-        {"key": "Location", "value": f"https://{DOMAIN}/other.html?username=octocat"}]
+        {"key": "Location", "value": f"https://{DOMAIN}/other.html?username=octocat"}
+    ]
     assert response["headers"]["cache-control"][0]["value"] == "no-store"
 
 
@@ -138,8 +187,10 @@ def test_stage_config_reaches_the_function(demo_dir, tmp_path):
     from toolkit.config import load_project
 
     config = demo_dir / "edgeform.toml"
-    config.write_text(config.read_text() + '\n[stages.preview]\n'
-                      'config = { api_origin = "https://preview.example.test" }\n')
+    config.write_text(
+        config.read_text() + "\n[stages.preview]\n"
+        'config = { api_origin = "https://preview.example.test" }\n'
+    )
     project = load_project(config)
     values = project.build_config_for(stage("preview").name)
     module = load_handler(project, "security-headers", tmp_path, values["api_origin"])

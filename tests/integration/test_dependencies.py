@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -26,7 +25,7 @@ def tiny_wheel(tmp_path: Path) -> Path:
         "tinypkg/__init__.py": "VALUE = 42\n",
         f"{info}/METADATA": "Metadata-Version: 2.1\nName: tinypkg\nVersion: 1.0\n",
         f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
-                         "Tag: py3-none-any\n",
+        "Tag: py3-none-any\n",
     }
     files[f"{info}/RECORD"] = "".join(f"{name},,\n" for name in [*files, f"{info}/RECORD"])
     with zipfile.ZipFile(wheels / "tinypkg-1.0-py3-none-any.whl", "w") as wheel:
@@ -41,8 +40,7 @@ class CountingRunner:
 
     def __call__(self, command, cwd):
         self.calls += 1
-        return subprocess.run(list(command), cwd=cwd, capture_output=True, text=True,
-                              check=False)
+        return subprocess.run(list(command), cwd=cwd, capture_output=True, text=True, check=False)
 
 
 def test_python_requirements_are_installed_for_lambda_and_cached(tmp_path):
@@ -51,7 +49,8 @@ def test_python_requirements_are_installed_for_lambda_and_cached(tmp_path):
     source.mkdir()
     (source / "app.py").write_text("import tinypkg\n")
     (source / "requirements.txt").write_text(
-        f"--no-index\n--find-links {wheels}\n# pinned\ntinypkg==1.0\n")
+        f"--no-index\n--find-links {wheels}\n# pinned\ntinypkg==1.0\n"
+    )
     function = Function("fn", source, "python3.12", "app.handler", 128, 5)
     runner = CountingRunner()
     installer = PlatformInstaller(tmp_path / "cache", runner)
@@ -84,17 +83,23 @@ def test_node_dependencies_without_dev_dependencies(tmp_path):
         pytest.fail("npm is not installed: install Node.js and npm (Debian: apt-get install npm)")
     dep = tmp_path / "leftpad"
     dep.mkdir()
-    (dep / "package.json").write_text(json.dumps({"name": "leftpad", "version": "1.0.0",
-                                                  "main": "index.js"}))
+    (dep / "package.json").write_text(
+        json.dumps({"name": "leftpad", "version": "1.0.0", "main": "index.js"})
+    )
     (dep / "index.js").write_text("module.exports = (s, n) => String(s).padStart(n);\n")
     source = tmp_path / "fn"
     source.mkdir()
     (source / "index.js").write_text("exports.handler = async (e) => e;\n")
-    (source / "package.json").write_text(json.dumps({
-        "name": "fn", "version": "1.0.0",
-        "dependencies": {"leftpad": "file:../leftpad"},
-        "devDependencies": {"not-installed-at-all": "9.9.9"},
-    }))
+    (source / "package.json").write_text(
+        json.dumps(
+            {
+                "name": "fn",
+                "version": "1.0.0",
+                "dependencies": {"leftpad": "file:../leftpad"},
+                "devDependencies": {"not-installed-at-all": "9.9.9"},
+            }
+        )
+    )
     function = Function("fn", source, "nodejs22.x", "index.handler", 128, 5)
     bundle = build_bundle(function, {}, tmp_path / "out", PlatformInstaller(tmp_path / "cache"))
     with zipfile.ZipFile(bundle.path) as archive:
@@ -104,8 +109,13 @@ def test_node_dependencies_without_dev_dependencies(tmp_path):
         assert "node_modules/.package-lock.json" not in names
         # The bundle runs: node can load the dependency from the extracted zip.
         archive.extractall(tmp_path / "run")
-    out = subprocess.run(["node", "-e", "console.log(require('leftpad')('x', 3))"],
-                         cwd=tmp_path / "run", capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["node", "-e", "console.log(require('leftpad')('x', 3))"],
+        cwd=tmp_path / "run",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout == "  x\n"
 
 

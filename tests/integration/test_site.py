@@ -24,9 +24,17 @@ def test_config_script_runs_in_node_and_sets_the_values(demo, tmp_path):
     assert b"</script>" not in config.data
     script = tmp_path / "c.js"
     script.write_bytes(config.data)
-    out = subprocess.run(["node", "-e", f"global.window = {{}}; require({str(script)!r}); "
-                          "console.log(JSON.stringify(window.EDGEFORM_CONFIG))"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            "node",
+            "-e",
+            f"global.window = {{}}; require({str(script)!r}); "
+            "console.log(JSON.stringify(window.EDGEFORM_CONFIG))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(out.stdout) == values
 
 

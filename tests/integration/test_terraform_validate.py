@@ -42,21 +42,29 @@ timeout = 30
 def with_all_triggers(demo_dir: Path):
     (demo_dir / "functions" / "node_router").mkdir()
     (demo_dir / "functions" / "node_router" / "index.js").write_text(
-        "exports.handler = async (event) => event.Records[0].cf.request;\n")
+        "exports.handler = async (event) => event.Records[0].cf.request;\n"
+    )
     config = demo_dir / "edgeform.toml"
     config.write_text(config.read_text() + ALL_TRIGGERS)
     return load_project(config)
 
 
-@pytest.mark.parametrize(("variant", "target"), [
-    ("demo", "local"),
-    ("demo", "aws"),
-    ("all-triggers", "local"),
-])
-def test_rendered_stack_is_fmt_clean_and_valid(demo_dir, terraform_environ, initialized, variant,
-                                               target):
-    project = (load_project(demo_dir / "edgeform.toml") if variant == "demo"
-               else with_all_triggers(demo_dir))
+@pytest.mark.parametrize(
+    ("variant", "target"),
+    [
+        ("demo", "local"),
+        ("demo", "aws"),
+        ("all-triggers", "local"),
+    ],
+)
+def test_rendered_stack_is_fmt_clean_and_valid(
+    demo_dir, terraform_environ, initialized, variant, target
+):
+    project = (
+        load_project(demo_dir / "edgeform.toml")
+        if variant == "demo"
+        else with_all_triggers(demo_dir)
+    )
     directory = demo_dir / ".edgeform" / "stage"
     render_into(project, target, directory)
     tf = terraform_in(directory, terraform_environ)
@@ -71,19 +79,21 @@ def test_rendered_stack_is_fmt_clean_and_valid(demo_dir, terraform_environ, init
 def test_validate_catches_a_broken_template(demo_dir, terraform_environ, initialized):
     """The check above can fail: a template that references nothing real is invalid."""
     (demo_dir / "terraform" / "broken.tf.j2").write_text(
-        'output "oops" {\n  value = aws_s3_bucket.nope.id\n}\n')
+        'output "oops" {\n  value = aws_s3_bucket.nope.id\n}\n'
+    )
     directory = demo_dir / ".edgeform" / "stage"
     render_into(load_project(demo_dir / "edgeform.toml"), "local", directory)
     tf = terraform_in(directory, terraform_environ)
     share_init(initialized, directory)
     result = tf.validate()
     assert not result.valid
-    assert any('"aws_s3_bucket" "nope" has not been declared' in d.detail
-               for d in result.diagnostics)
+    assert any(
+        '"aws_s3_bucket" "nope" has not been declared' in d.detail for d in result.diagnostics
+    )
 
 
 def test_fmt_check_reports_a_misformatted_file(demo_dir, terraform_environ):
     directory = demo_dir / ".edgeform" / "stage"
     render_into(load_project(demo_dir / "edgeform.toml"), "local", directory)
-    (directory / "zz.tf").write_text('locals {\n  a = 1\n  bbb = 2\n}\n')
+    (directory / "zz.tf").write_text("locals {\n  a = 1\n  bbb = 2\n}\n")
     assert terraform_in(directory, terraform_environ).fmt_check() == ["zz.tf"]

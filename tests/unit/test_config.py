@@ -75,10 +75,14 @@ def test_unknown_top_level_table(tmp_path):
 
 
 def test_wrong_type_names_the_type_and_the_fix(tmp_path):
-    found = problems(tmp_path, MINIMAL.replace('handler = "app.handler"',
-                                                'handler = "app.handler"\nmemory = "256"'))
-    assert found == ['edgeform.toml: functions.edge.memory: expected an integer, got a string '
-                     "('256') (write memory = 1)"]
+    found = problems(
+        tmp_path,
+        MINIMAL.replace('handler = "app.handler"', 'handler = "app.handler"\nmemory = "256"'),
+    )
+    assert found == [
+        "edgeform.toml: functions.edge.memory: expected an integer, got a string "
+        "('256') (write memory = 1)"
+    ]
 
 
 def test_boolean_is_not_an_integer(tmp_path):
@@ -87,12 +91,18 @@ def test_boolean_is_not_an_integer(tmp_path):
 
 
 def test_trigger_naming_a_missing_function(tmp_path):
-    found = problems(tmp_path, MINIMAL + """
+    found = problems(
+        tmp_path,
+        MINIMAL
+        + """
 [default_behavior]
 triggers = [{ event = "viewer-request", function = "edeg" }]
-""")
-    assert found == ["edgeform.toml: default_behavior.triggers[0].function: no function named "
-                     "'edeg' (define [functions.edeg] or use one of: edge)"]
+""",
+    )
+    assert found == [
+        "edgeform.toml: default_behavior.triggers[0].function: no function named "
+        "'edeg' (define [functions.edeg] or use one of: edge)"
+    ]
 
 
 @pytest.mark.parametrize("pattern", ["/api/*.{js}", "no spaces", "", "x" * 256, "/a%20"])
@@ -105,18 +115,25 @@ def test_bad_path_pattern(tmp_path, pattern):
 
 def test_catch_all_pattern_belongs_to_the_default_behavior(tmp_path):
     found = problems(tmp_path, MINIMAL + '[[behaviors]]\npath_pattern = "*"\n')
-    assert found == ["edgeform.toml: behaviors[0].path_pattern: '*' matches everything "
-                     "(put catch-all triggers under [default_behavior])"]
+    assert found == [
+        "edgeform.toml: behaviors[0].path_pattern: '*' matches everything "
+        "(put catch-all triggers under [default_behavior])"
+    ]
 
 
 def test_duplicate_path_patterns(tmp_path):
     found = problems(tmp_path, MINIMAL + '[[behaviors]]\npath_pattern = "/a/*"\n' * 2)
-    assert found == ["edgeform.toml: behaviors[1].path_pattern: '/a/*' is already used by "
-                     "behaviors[0] (each path pattern may appear once: merge the two behaviors)"]
+    assert found == [
+        "edgeform.toml: behaviors[1].path_pattern: '/a/*' is already used by "
+        "behaviors[0] (each path pattern may appear once: merge the two behaviors)"
+    ]
 
 
 def test_two_functions_on_one_event_of_one_behavior(tmp_path):
-    found = problems(tmp_path, MINIMAL + """
+    found = problems(
+        tmp_path,
+        MINIMAL
+        + """
 [functions.other]
 source = "functions/edge"
 runtime = "nodejs22.x"
@@ -128,20 +145,27 @@ triggers = [
   { event = "origin-request", function = "edge" },
   { event = "origin-request", function = "other" },
 ]
-""")
-    assert found == ["edgeform.toml: behaviors[0].triggers[1].event: origin-request already runs "
-                     "'edge' (triggers[0]) (CloudFront allows one function per event of a "
-                     "behavior: remove one)"]
+""",
+    )
+    assert found == [
+        "edgeform.toml: behaviors[0].triggers[1].event: origin-request already runs "
+        "'edge' (triggers[0]) (CloudFront allows one function per event of a "
+        "behavior: remove one)"
+    ]
 
 
 def test_include_body_only_on_request_events_with_body_methods(tmp_path):
-    found = problems(tmp_path, MINIMAL + """
+    found = problems(
+        tmp_path,
+        MINIMAL
+        + """
 [default_behavior]
 triggers = [
   { event = "viewer-request", function = "edge", include_body = true },
   { event = "origin-response", function = "edge", include_body = true },
 ]
-""")
+""",
+    )
     keys_and_whats = {line.split(" (")[0] for line in found}
     assert keys_and_whats == {
         "edgeform.toml: default_behavior.triggers[1].include_body: origin-response never "
@@ -154,7 +178,9 @@ triggers = [
 
 
 def test_every_mistake_is_reported_at_once(tmp_path):
-    found = problems(tmp_path, """
+    found = problems(
+        tmp_path,
+        """
 [project]
 name = "Shop!"
 price_class = "cheap"
@@ -163,10 +189,16 @@ price_class = "cheap"
 runtime = "ruby3.2"
 handler = "app"
 memory = 64
-""")
+""",
+    )
     keys = [line.split(": ")[1] for line in found]
-    assert keys == ["project.name", "functions.edge.runtime", "functions.edge.handler",
-                    "functions.edge.memory", "project.price_class"]
+    assert keys == [
+        "project.name",
+        "functions.edge.runtime",
+        "functions.edge.handler",
+        "functions.edge.memory",
+        "project.price_class",
+    ]
 
 
 def test_syntax_error_names_the_line(tmp_path):
@@ -185,21 +217,26 @@ def test_missing_function_folder(tmp_path):
     assert found[0].startswith("edgeform.toml: functions.gone.source: folder ")
 
 
-@pytest.mark.parametrize("name", ["shop--api", "-shop", "shop-", "a" * 21, "Shop", "xn--shop",
-                                  "1shop"])
+@pytest.mark.parametrize(
+    "name", ["shop--api", "-shop", "shop-", "a" * 21, "Shop", "xn--shop", "1shop"]
+)
 def test_project_names_that_would_break_resource_names(tmp_path, name):
     found = problems(tmp_path, MINIMAL.replace('name = "shop"', f'name = "{name}"'))
     assert found[0].startswith("edgeform.toml: project.name: ")
 
 
 def test_stage_overrides_must_exist_in_config_and_keep_types(tmp_path):
-    found = problems(tmp_path, MINIMAL + """
+    found = problems(
+        tmp_path,
+        MINIMAL
+        + """
 [config]
 api_origin = "https://api.example.com"
 
 [stages.main]
 config = { api_origin = 1, api_orign = "x" }
-""")
+""",
+    )
     assert found == [
         "edgeform.toml: stages.main.config.api_orign: not a key of [config] (add api_orign to "
         "[config] first, so every stage has a value)",
@@ -209,14 +246,20 @@ config = { api_origin = 1, api_orign = "x" }
 
 
 def test_stage_config_overrides_the_defaults(tmp_path):
-    project = load_project(write(tmp_path, MINIMAL + """
+    project = load_project(
+        write(
+            tmp_path,
+            MINIMAL
+            + """
 [config]
 api_origin = "https://api.example.com"
 retries = 2
 
 [stages.staging]
 config = { api_origin = "https://staging.example.com" }
-"""))
+""",
+        )
+    )
     values: dict[str, ConfigValue] = dict(project.build_config_for("staging"))
     assert values == {"api_origin": "https://staging.example.com", "retries": 2}
     assert project.build_config_for("main")["api_origin"] == "https://api.example.com"
@@ -228,12 +271,20 @@ def test_unknown_target(demo):
 
 
 def test_tags_reserved_and_invalid(tmp_path):
-    found = problems(tmp_path, MINIMAL.replace('name = "shop"', """name = "shop"
-tags = { stage = "x", "aws:foo" = "y", team = "a\\u0000b" }"""))
+    found = problems(
+        tmp_path,
+        MINIMAL.replace(
+            'name = "shop"',
+            """name = "shop"
+tags = { stage = "x", "aws:foo" = "y", team = "a\\u0000b" }""",
+        ),
+    )
     assert [line.split(": ")[1] for line in found] == [
-        "project.tags.stage", "project.tags.aws:foo", "project.tags.team"]
+        "project.tags.stage",
+        "project.tags.aws:foo",
+        "project.tags.team",
+    ]
 
 
 def test_event_types_are_in_cloudfront_order():
-    assert EVENT_TYPES == ("viewer-request", "origin-request", "origin-response",
-                           "viewer-response")
+    assert EVENT_TYPES == ("viewer-request", "origin-request", "origin-response", "viewer-response")

@@ -7,17 +7,20 @@ import pytest
 from toolkit.hcl import Hcl, aligned, ident, literal, quote
 
 
-@pytest.mark.parametrize(("text", "hcl"), [
-    ("plain", '"plain"'),
-    ('say "hi"', r'"say \"hi\""'),
-    ("back\\slash", r'"back\\slash"'),
-    ("two\nlines\r\t", r'"two\nlines\r\t"'),
-    ("${var.secret}", '"$${var.secret}"'),
-    ("%{ if true }x%{ endif }", '"%%{ if true }x%%{ endif }"'),
-    ("$ and % alone", '"$ and % alone"'),
-    ("bell\x07", r'"bell\u0007"'),
-    ("ünïcödé ☃", '"ünïcödé ☃"'),
-])
+@pytest.mark.parametrize(
+    ("text", "hcl"),
+    [
+        ("plain", '"plain"'),
+        ('say "hi"', r'"say \"hi\""'),
+        ("back\\slash", r'"back\\slash"'),
+        ("two\nlines\r\t", r'"two\nlines\r\t"'),
+        ("${var.secret}", '"$${var.secret}"'),
+        ("%{ if true }x%{ endif }", '"%%{ if true }x%%{ endif }"'),
+        ("$ and % alone", '"$ and % alone"'),
+        ("bell\x07", r'"bell\u0007"'),
+        ("ünïcödé ☃", '"ünïcödé ☃"'),
+    ],
+)
 def test_quote(text, hcl):
     assert quote(text) == hcl
 

@@ -12,16 +12,19 @@ from toolkit.names import LIMITS, resource_names
 
 def with_names(demo, project_name, functions):
     fn = next(iter(demo.functions.values()))
-    return type(demo)(**{**demo.__dict__, "name": project_name,
-                         "functions": {f: fn for f in functions}})
+    return type(demo)(
+        **{**demo.__dict__, "name": project_name, "functions": {f: fn for f in functions}}
+    )
 
 
 def test_demo_names(demo):
     names = resource_names(demo, stage("main"))
     assert names.bucket_prefix == "edgeform-demo--main--"
     assert names.role == "edgeform-demo--main--edge"
-    assert dict(names.functions) == {"redirect": "edgeform-demo--main--redirect",
-                                     "security-headers": "edgeform-demo--main--security-headers"}
+    assert dict(names.functions) == {
+        "redirect": "edgeform-demo--main--redirect",
+        "security-headers": "edgeform-demo--main--security-headers",
+    }
 
 
 def test_longest_possible_names_fit_aws_limits(demo):
@@ -48,5 +51,7 @@ def test_stage_and_function_cannot_run_into_each_other(demo):
 @given(st.text(min_size=1, max_size=50), st.text(min_size=1, max_size=50))
 def test_two_stages_never_share_a_bucket(repo_demo, a, b):
     if a != b:
-        assert (resource_names(repo_demo, stage(a)).bucket_prefix
-                != resource_names(repo_demo, stage(b)).bucket_prefix)
+        assert (
+            resource_names(repo_demo, stage(a)).bucket_prefix
+            != resource_names(repo_demo, stage(b)).bucket_prefix
+        )

@@ -14,8 +14,10 @@ from toolkit.render import render_stack, write_stack
 
 
 def bundles_for(project):
-    return [Bundle(name, project.root / f"{name}.zip", 10, f"{i:064x}")
-            for i, name in enumerate(sorted(project.functions))]
+    return [
+        Bundle(name, project.root / f"{name}.zip", 10, f"{i:064x}")
+        for i, name in enumerate(sorted(project.functions))
+    ]
 
 
 def rendered(project, target=None, name="main"):
@@ -24,9 +26,17 @@ def rendered(project, target=None, name="main"):
 
 def test_demo_files(demo):
     stack = rendered(demo)
-    assert sorted(stack.files) == ["bucket.tf", "distribution.tf", "functions.tf", "iam.tf",
-                                   "locals.tf", "outputs.tf", "providers.tf", "variables.tf",
-                                   "versions.tf"]
+    assert sorted(stack.files) == [
+        "bucket.tf",
+        "distribution.tf",
+        "functions.tf",
+        "iam.tf",
+        "locals.tf",
+        "outputs.tf",
+        "providers.tf",
+        "variables.tf",
+        "versions.tf",
+    ]
     assert all(text.endswith("\n") and not text.endswith("\n\n") for text in stack.files.values())
 
 
@@ -35,7 +45,7 @@ def test_triggers_point_at_published_numbered_versions(demo):
     associations = re.findall(r'event_type\s+= "([a-z-]+)"\n\s+lambda_arn\s+= (\S+)', text)
     assert associations == [
         ("viewer-request", "aws_lambda_function.redirect.qualified_arn"),
-        ("origin-response", 'aws_lambda_function.security-headers.qualified_arn'),
+        ("origin-response", "aws_lambda_function.security-headers.qualified_arn"),
     ]
     functions = rendered(demo).files["functions.tf"]
     assert functions.count("publish = true") == 2
@@ -65,24 +75,33 @@ def test_local_target_points_every_service_at_the_embedded_endpoint(demo):
 
 def test_bucket_is_private_and_only_this_distribution_reads_it(demo):
     bucket = rendered(demo).files["bucket.tf"]
-    for setting in ("block_public_acls       = true", "restrict_public_buckets = true",
-                    'object_ownership = "BucketOwnerEnforced"', 'sse_algorithm = "AES256"',
-                    'variable = "AWS:SourceArn"', "values   = [aws_cloudfront_distribution.site.arn]",
-                    'variable = "aws:SecureTransport"'):
+    for setting in (
+        "block_public_acls       = true",
+        "restrict_public_buckets = true",
+        'object_ownership = "BucketOwnerEnforced"',
+        'sse_algorithm = "AES256"',
+        'variable = "AWS:SourceArn"',
+        "values   = [aws_cloudfront_distribution.site.arn]",
+        'variable = "aws:SecureTransport"',
+    ):
         assert setting in bucket
 
 
 def test_role_trusts_lambda_and_edgelambda_and_may_only_write_logs(demo):
     iam = rendered(demo).files["iam.tf"]
     assert 'identifiers = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]' in iam
-    actions = re.findall(r'actions\s+= \[(.*)\]', iam)
-    assert actions == ['"sts:AssumeRole"',
-                       '"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"']
+    actions = re.findall(r"actions\s+= \[(.*)\]", iam)
+    assert actions == [
+        '"sts:AssumeRole"',
+        '"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"',
+    ]
 
 
 def test_all_four_triggers_and_ordered_behaviors(tmp_path, demo_dir):
     config = demo_dir / "edgeform.toml"
-    config.write_text(config.read_text() + """
+    config.write_text(
+        config.read_text()
+        + """
 [[behaviors]]
 path_pattern = "/api/*"
 allowed_methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
@@ -96,24 +115,36 @@ triggers = [
 
 [[behaviors]]
 path_pattern = "/static/*.js"
-""")
+"""
+    )
     stack = rendered(load_project(config))
     text = stack.files["distribution.tf"]
-    assert re.search(r'path_patterns +=  *\["/api/\*", "/static/\*\.js"\]', stack.files["locals.tf"])
-    assert re.findall(r"path_pattern\s+= (.*)", text) == ["local.path_patterns[0]",
-                                                          "local.path_patterns[1]"]
+    assert re.search(
+        r'path_patterns +=  *\["/api/\*", "/static/\*\.js"\]', stack.files["locals.tf"]
+    )
+    assert re.findall(r"path_pattern\s+= (.*)", text) == [
+        "local.path_patterns[0]",
+        "local.path_patterns[1]",
+    ]
     api = text.split("ordered_cache_behavior")[1]
     assert re.findall(r'event_type\s+= "(.*)"', api) == [
-        "viewer-request", "origin-request", "origin-response", "viewer-response"]
+        "viewer-request",
+        "origin-request",
+        "origin-response",
+        "viewer-response",
+    ]
     assert re.findall(r"include_body = (\w+)", api) == ["true", "true", "false", "false"]
     assert 'cached_methods         = ["GET", "HEAD", "OPTIONS"]' in api
 
 
 def test_user_strings_are_escaped(tmp_path, demo_dir):
     config = demo_dir / "edgeform.toml"
-    config.write_text(config.read_text().replace(
-        'price_class = "PriceClass_100"',
-        'price_class = "PriceClass_100"\ncomment = "${file(\\"/etc/passwd\\")} %{ if true }"'))
+    config.write_text(
+        config.read_text().replace(
+            'price_class = "PriceClass_100"',
+            'price_class = "PriceClass_100"\ncomment = "${file(\\"/etc/passwd\\")} %{ if true }"',
+        )
+    )
     text = rendered(load_project(config)).files["locals.tf"]
     assert r'comment             = "$${file(\"/etc/passwd\")} %%{ if true }"' in text
 

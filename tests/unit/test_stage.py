@@ -19,20 +19,26 @@ def no_branch() -> None:
 
 
 def test_explicit_stage_wins():
-    stage = resolve_stage("Feature/X", {"EDGEFORM_STAGE": "env", "GITHUB_REF_NAME": "ci"},
-                          lambda: "git")
+    stage = resolve_stage(
+        "Feature/X", {"EDGEFORM_STAGE": "env", "GITHUB_REF_NAME": "ci"}, lambda: "git"
+    )
     assert (stage.name, stage.source) == ("Feature/X", "--stage")
 
 
-@pytest.mark.parametrize(("environ", "expected"), [
-    ({"EDGEFORM_STAGE": "env", "GITHUB_HEAD_REF": "pr"}, ("env", "EDGEFORM_STAGE")),
-    # On a pull request GITHUB_REF_NAME is "<n>/merge": the head branch names the stage.
-    ({"GITHUB_HEAD_REF": "feature/a", "GITHUB_REF_NAME": "12/merge"},
-     ("feature/a", "GITHUB_HEAD_REF")),
-    ({"GITHUB_HEAD_REF": "", "GITHUB_REF_NAME": "main"}, ("main", "GITHUB_REF_NAME")),
-    ({"CI_COMMIT_REF_NAME": "gitlab-branch"}, ("gitlab-branch", "CI_COMMIT_REF_NAME")),
-    ({}, ("git-branch", "git branch")),
-])
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"EDGEFORM_STAGE": "env", "GITHUB_HEAD_REF": "pr"}, ("env", "EDGEFORM_STAGE")),
+        # On a pull request GITHUB_REF_NAME is "<n>/merge": the head branch names the stage.
+        (
+            {"GITHUB_HEAD_REF": "feature/a", "GITHUB_REF_NAME": "12/merge"},
+            ("feature/a", "GITHUB_HEAD_REF"),
+        ),
+        ({"GITHUB_HEAD_REF": "", "GITHUB_REF_NAME": "main"}, ("main", "GITHUB_REF_NAME")),
+        ({"CI_COMMIT_REF_NAME": "gitlab-branch"}, ("gitlab-branch", "CI_COMMIT_REF_NAME")),
+        ({}, ("git-branch", "git branch")),
+    ],
+)
 def test_resolution_order(environ, expected):
     stage = resolve_stage(None, environ, lambda: "git-branch")
     assert (stage.name, stage.source) == expected
