@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -68,7 +69,7 @@ def test_build_json_matches_the_files(run):
     bundles = json.loads(result.stdout)["bundles"]
     assert [b["function"] for b in bundles] == ["redirect", "security-headers"]
     for bundle in bundles:
-        data = open(bundle["path"], "rb").read()
+        data = Path(bundle["path"]).read_bytes()
         assert bundle["size"] == len(data)
         assert bundle["sha256"] == hashlib.sha256(data).hexdigest()
 
