@@ -36,6 +36,13 @@ def demo(demo_dir: Path) -> Project:
     return load_project(demo_dir / "edgeform.toml")
 
 
+class NoDependencies:
+    """A function folder without a manifest installs nothing: the installer for such tests."""
+
+    def install(self, function: object) -> list[object]:
+        return []
+
+
 def stage(name: str) -> Stage:
     return Stage(name, slugify(name), "test")
 

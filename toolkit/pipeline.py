@@ -20,7 +20,7 @@ from toolkit.dependencies import DependencyInstaller, PlatformInstaller
 from toolkit.errors import TerraformError
 from toolkit.render import RenderedStack, render_stack, write_stack
 from toolkit.stage import Stage
-from toolkit.terraform import Terraform, ValidateResult, terraform_environment
+from toolkit.terraform import Terraform, ValidateResult, find_terraform, terraform_environment
 from toolkit.workspace import Workspace
 
 
@@ -68,8 +68,6 @@ def render(run: Run, bundles: list[Bundle]) -> RenderedStack:
 
 
 def terraform(run: Run, *, echo: bool = True) -> Terraform:
-    from toolkit.terraform import find_terraform
-
     binary = find_terraform(run.terraform_bin, run.environ)
     env = terraform_environment(run.environ, run.workspace.base)
     return Terraform(

@@ -6,16 +6,11 @@ import base64
 import json
 from pathlib import Path
 
-from tests.conftest import stage
+from tests.conftest import NoDependencies, stage
 from toolkit.bundle import build_bundles
 from toolkit.config import Project
 from toolkit.render import RenderedStack, render_stack, write_stack
 from toolkit.terraform import Terraform, find_terraform, terraform_environment
-
-
-class NoDependencies:
-    def install(self, function):
-        return []
 
 
 def render_into(

@@ -10,15 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import NoDependencies
 from toolkit.bundle import CONFIG_FILENAME, build_bundle
 from toolkit.config import Function
 from toolkit.errors import BuildError
-
-
-class NoDependencies:
-    def install(self, function):
-        return []
-
 
 VALUES = {"api_origin": "https://api.example.com", "retries": 2}
 

@@ -32,8 +32,9 @@ def run(demo_dir, monkeypatch):
 
 
 def test_version():
-    out = subprocess.run([sys.executable, "-m", "toolkit", "--version"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "toolkit", "--version"], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == f"edgeform, version {__version__}"
 
 
@@ -80,28 +81,46 @@ def test_builds_of_two_checkouts_agree(run, demo_dir, tmp_path):
 
     first = json.loads(run("build", "--stage", "main", "--output", "json").stdout)
     other = copy_demo(tmp_path / "other")
-    second = CliRunner().invoke(cli, ["--config", str(other / "edgeform.toml"), "build",
-                                      "--stage", "main", "--output", "json"])
+    second = CliRunner().invoke(
+        cli,
+        ["--config", str(other / "edgeform.toml"), "build", "--stage", "main", "--output", "json"],
+    )
     assert [b["sha256"] for b in first["bundles"]] == [
-        b["sha256"] for b in json.loads(second.stdout)["bundles"]]
+        b["sha256"] for b in json.loads(second.stdout)["bundles"]
+    ]
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda t: t.replace("memory = 128", "memroy = 128", 1),
-     "edgeform.toml: functions.redirect.memroy: unknown key (did you mean memory?)"),
-    (lambda t: t.replace("timeout = 5", 'timeout = "5"', 1),
-     "edgeform.toml: functions.redirect.timeout: expected an integer, got a string ('5') "
-     "(write timeout = 1)"),
-    (lambda t: t.replace('function = "redirect"', 'function = "redirct"'),
-     "edgeform.toml: default_behavior.triggers[0].function: no function named 'redirct' "
-     "(define [functions.redirct] or use one of: redirect, security-headers)"),
-    (lambda t: t + '\n[[behaviors]]\npath_pattern = "/api/{v}"\n',
-     "edgeform.toml: behaviors[0].path_pattern: '/api/{v}' is not a CloudFront path pattern"),
-    (lambda t: t.replace('{ event = "origin-response", function = "security-headers" },',
-                         '{ event = "viewer-request", function = "security-headers" },'),
-     "edgeform.toml: default_behavior.triggers[1].event: viewer-request already runs "
-     "'redirect' (triggers[0])"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda t: t.replace("memory = 128", "memroy = 128", 1),
+            "edgeform.toml: functions.redirect.memroy: unknown key (did you mean memory?)",
+        ),
+        (
+            lambda t: t.replace("timeout = 5", 'timeout = "5"', 1),
+            "edgeform.toml: functions.redirect.timeout: expected an integer, got a string ('5') "
+            "(write timeout = 1)",
+        ),
+        (
+            lambda t: t.replace('function = "redirect"', 'function = "redirct"'),
+            "edgeform.toml: default_behavior.triggers[0].function: no function named 'redirct' "
+            "(define [functions.redirct] or use one of: redirect, security-headers)",
+        ),
+        (
+            lambda t: t + '\n[[behaviors]]\npath_pattern = "/api/{v}"\n',
+            "edgeform.toml: behaviors[0].path_pattern: '/api/{v}' is not a CloudFront path pattern",
+        ),
+        (
+            lambda t: t.replace(
+                '{ event = "origin-response", function = "security-headers" },',
+                '{ event = "viewer-request", function = "security-headers" },',
+            ),
+            "edgeform.toml: default_behavior.triggers[1].event: viewer-request already runs "
+            "'redirect' (triggers[0])",
+        ),
+    ],
+)
 @pytest.mark.parametrize("command", ["build", "render", "stage"])
 def test_config_mistakes_exit_2_and_touch_nothing(run, demo_dir, edit, message, command):
     config = demo_dir / "edgeform.toml"
@@ -170,9 +189,19 @@ def test_no_colour_off_a_terminal_or_with_no_color(run):
 
 @pytest.mark.terraform
 def test_validate_command(run, terraform_environ, demo_dir):
-    result = run("validate", "--stage", "main", "--target", "aws", "--output", "json",
-                 env={"EDGEFORM_PROVIDER_MIRROR": terraform_environ["EDGEFORM_PROVIDER_MIRROR"],
-                      "TF_CLI_CONFIG_FILE": None})
+    result = run(
+        "validate",
+        "--stage",
+        "main",
+        "--target",
+        "aws",
+        "--output",
+        "json",
+        env={
+            "EDGEFORM_PROVIDER_MIRROR": terraform_environ["EDGEFORM_PROVIDER_MIRROR"],
+            "TF_CLI_CONFIG_FILE": None,
+        },
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["valid"] is True
     assert "✓ validate  fmt clean, valid" in result.stderr

@@ -15,16 +15,11 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import stage
+from tests.conftest import NoDependencies, stage
 from toolkit.bundle import build_bundles
 from toolkit.config import Project
 
 DOMAIN = "d123example.cloudfront.net"
-
-
-class NoDependencies:
-    def install(self, function):
-        return []
 
 
 def load_handler(project: Project, name: str, tmp_path: Path, api_origin: str) -> ModuleType:
