@@ -1,0 +1,1 @@
+"""The only code that imports boto3: session, site sync, CDN, Lambda versions."""

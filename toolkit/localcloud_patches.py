@@ -1,0 +1,139 @@
+"""Where moto falls short of AWS in what edgeform relies on, the AWS behaviour restored.
+
+Written for moto 5.2.5 (see MOTO_VERSION); `apply()` refuses other versions, because each patch
+wraps moto internals. Each patch has a test in tests/integration/test_localcloud.py that shows
+the AWS behaviour it restores:
+
+- a distribution keeps its cache behaviors' `LambdaFunctionAssociations` and its origins'
+  `OriginAccessControlId` (moto drops both, so every plan after a deploy shows changes);
+- the default certificate has no `SSLSupportMethod` (moto invents "sni-only": a perpetual diff);
+- `UpdateDistribution` and `DeleteDistribution` check `IfMatch` against the current ETag
+  (`PreconditionFailed` otherwise) and an update issues a new ETag and goes back to
+  `InProgress`; deleting an enabled distribution fails with `DistributionNotDisabled`;
+- invalidations report `Completed` (moto says "COMPLETED", which boto3's waiter never matches).
+
+The distribution's InProgress -> Deployed delay uses moto's own time-based state manager.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Final
+
+MOTO_VERSION: Final = "5.2.5"
+
+
+def apply(deploy_delay_seconds: float) -> None:
+    import moto
+    from moto.cloudfront import exceptions, models
+    from moto.moto_api import state_manager
+
+    if moto.__version__ != MOTO_VERSION:
+        raise RuntimeError(
+            f"edgeform's moto patches are for moto {MOTO_VERSION}, "
+            f"found {moto.__version__}; reinstall edgeform"
+        )
+    _keep_lambda_associations(models)
+    _keep_origin_access_control(models)
+    _default_certificate_has_no_ssl_method(models)
+    _check_etags(models, exceptions)
+    _invalidations_completed(models)
+    state_manager.set_transition(
+        model_name="cloudfront::distribution",
+        transition={"progression": "time", "seconds": deploy_delay_seconds},
+    )
+
+
+def _after_init(cls: type, extra: Callable[[Any, dict[str, Any]], None]) -> None:
+    original = cls.__init__
+
+    def __init__(self: Any, config: dict[str, Any]) -> None:
+        original(self, config)
+        extra(self, config)
+
+    cls.__init__ = __init__  # type: ignore[misc]
+
+
+def _keep_lambda_associations(models: Any) -> None:
+    def keep(behavior: Any, config: dict[str, Any]) -> None:
+        associations = config.get("LambdaFunctionAssociations") or {"Quantity": 0}
+        items = associations.get("Items") or []
+        behavior.lambda_function_associations = (
+            {"Quantity": len(items), "Items": items} if items else {"Quantity": 0}
+        )
+
+    # CacheBehaviour calls DefaultCacheBehaviour.__init__ through super(): one patch serves both.
+    _after_init(models.DefaultCacheBehaviour, keep)
+
+
+def _keep_origin_access_control(models: Any) -> None:
+    def keep(origin: Any, config: dict[str, Any]) -> None:
+        origin.origin_access_control_id = config.get("OriginAccessControlId", "")
+
+    _after_init(models.Origin, keep)
+
+
+def _default_certificate_has_no_ssl_method(models: Any) -> None:
+    def drop(certificate: Any, config: dict[str, Any]) -> None:
+        if not config.get("SSLSupportMethod"):
+            certificate.ssl_support_method = None
+
+    _after_init(models.ViewerCertificate, drop)
+
+
+def _check_etags(models: Any, exceptions: Any) -> None:
+    backend = models.CloudFrontBackend
+    update, delete = backend.update_distribution, backend.delete_distribution
+
+    # The error codes are AWS's; moto takes each one's HTTP status from the service model.
+    class PreconditionFailed(exceptions.CloudFrontException):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            super().__init__(
+                "PreconditionFailed",
+                "The If-Match version is missing or not valid for the resource.",
+            )
+
+    class DistributionNotDisabled(exceptions.CloudFrontException):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            super().__init__(
+                "DistributionNotDisabled",
+                "The distribution you are trying to delete has not been disabled.",
+            )
+
+    def current(self: Any, distribution_id: str | None) -> Any:
+        if distribution_id is None or distribution_id not in self.distributions:
+            raise exceptions.NoSuchDistribution
+        return self.distributions[distribution_id]
+
+    def update_distribution(self: Any, dist_config: dict[str, Any], _id: str, if_match: str) -> Any:
+        dist = current(self, _id)
+        if if_match and if_match != dist.etag:
+            raise PreconditionFailed
+        update(self, dist_config, _id, if_match)
+        dist.etag = models.random_id()
+        # A changed distribution deploys again, as on AWS.
+        dist.status = "InProgress"
+        dist._time_progressed = datetime.now()
+        return dist, dist.location, dist.etag
+
+    def delete_distribution(self: Any, distribution_id: str, if_match: str) -> None:
+        dist = current(self, distribution_id)
+        if if_match and if_match != dist.etag:
+            raise PreconditionFailed
+        if dist.distribution_config.Enabled in (True, "true"):
+            raise DistributionNotDisabled
+        delete(self, distribution_id, if_match)
+
+    backend.update_distribution = update_distribution
+    backend.delete_distribution = delete_distribution
+
+
+def _invalidations_completed(models: Any) -> None:
+    original = models.Invalidation.__init__
+
+    def __init__(self: Any, distribution: Any, paths: list[str], caller_ref: str) -> None:
+        original(self, distribution, paths, caller_ref)
+        self.status = "Completed"
+
+    models.Invalidation.__init__ = __init__
