@@ -14,7 +14,7 @@ export EDGEFORM_PROVIDER_MIRROR
 
 STAGE_ARGS := $(if $(STAGE),--stage "$(STAGE)") $(if $(TARGET),--target "$(TARGET)")
 
-.PHONY: deploy render build test lint fmt clean
+.PHONY: deploy destroy plan outputs render build test lint fmt clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,17 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Deploying (plan, apply, upload) arrives with issue 3; today this builds, renders and
-# validates the stage with the real Terraform, which is everything up to the apply.
 deploy: $(BIN)/.installed
-	$(BIN)/edgeform validate $(STAGE_ARGS)
+	$(BIN)/edgeform deploy $(STAGE_ARGS)
+
+destroy: $(BIN)/.installed
+	$(BIN)/edgeform destroy --yes $(STAGE_ARGS)
+
+plan: $(BIN)/.installed
+	$(BIN)/edgeform plan $(STAGE_ARGS)
+
+outputs: $(BIN)/.installed
+	$(BIN)/edgeform outputs $(STAGE_ARGS)
 
 render: $(BIN)/.installed
 	$(BIN)/edgeform render $(STAGE_ARGS)

@@ -6,6 +6,7 @@ Exit statuses: 0 success; 1 a step failed; 2 bad input (config, command line, st
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -21,8 +22,10 @@ from toolkit import __version__, pipeline
 from toolkit.config import CONFIG_FILE, Project, find_config, load_project
 from toolkit.console import Console, wants_color
 from toolkit.errors import EXIT_FAILED, EdgeformError
+from toolkit.localcloud import LocalCloud
 from toolkit.names import resource_names
 from toolkit.stage import git_branch, resolve_stage
+from toolkit.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_INTERRUPTED = 130
@@ -75,6 +78,10 @@ def _debug(ctx: click.Context) -> bool:
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="""\b
 Examples:
+  edgeform deploy                    deploy the current branch's stage (local target)
+  edgeform deploy --stage pr-42 --target aws --output json
+  edgeform plan; echo $?             0 no changes, 2 changes
+  edgeform destroy --stage pr-42 --yes
   edgeform build                     zip every function, config baked in
   edgeform render --stage main       write the stage's Terraform files
   edgeform validate --target aws     render, then terraform init and validate
@@ -269,6 +276,164 @@ def show_stage(ctx: click.Context, stage: str | None, target: str | None, output
         ]
     )
     run.console.result(data, text)
+
+
+@cli.command()
+@stage_options
+@click.option("--terraform-bin", metavar="PATH", help="terraform or tofu binary.")
+@click.pass_context
+def deploy(
+    ctx: click.Context,
+    stage: str | None,
+    target: str | None,
+    output: str,
+    terraform_bin: str | None,
+) -> None:
+    """Build, render, plan, apply, upload the site, invalidate, wait and verify.
+
+    A deploy with nothing changed applies nothing, uploads nothing and invalidates nothing.
+
+    \b
+    Examples:
+      edgeform deploy
+      edgeform deploy --stage feature/login --output json
+      EDGEFORM_STAGE=production edgeform deploy --target aws
+    """
+    run = make_run(ctx, stage, target, output, terraform_bin)
+    result = pipeline.deploy(run)
+    outputs = result.outputs
+    run.console.result(
+        {"stage": run.stage.slug, "target": run.target.name, **result.as_json()},
+        f"https://{outputs['distribution_domain_name']}/{run.project.default_root_object}",
+    )
+
+
+@cli.command()
+@stage_options
+@click.option("--terraform-bin", metavar="PATH", help="terraform or tofu binary.")
+@click.pass_context
+def plan(
+    ctx: click.Context,
+    stage: str | None,
+    target: str | None,
+    output: str,
+    terraform_bin: str | None,
+) -> None:
+    """Show what a deploy would change. Exits 0 with no changes, 2 with changes.
+
+    \b
+    Examples:
+      edgeform plan
+      edgeform plan --stage main --output json
+    """
+    run = make_run(ctx, stage, target, output, terraform_bin)
+    summary = pipeline.plan(run)
+    run.console.result(
+        {
+            "stage": run.stage.slug,
+            "target": run.target.name,
+            "changes": summary.has_changes,
+            **summary.as_json(),
+        },
+        summary.describe(),
+    )
+    ctx.exit(2 if summary.has_changes else 0)
+
+
+@cli.command()
+@stage_options
+@click.pass_context
+def outputs(ctx: click.Context, stage: str | None, target: str | None, output: str) -> None:
+    """Print the deployed stage's outputs (distribution, bucket, function versions).
+
+    \b
+    Examples:
+      edgeform outputs
+      edgeform outputs --stage main --output json | jq -r .distribution_domain_name
+    """
+    run = make_run(ctx, stage, target, output)
+    values = pipeline.outputs(run)
+    run.console.result(
+        values, "\n".join(f"{k} = {json.dumps(v)}" for k, v in sorted(values.items()))
+    )
+
+
+@cli.command()
+@stage_options
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force-protected", is_flag=True, help="Destroy a stage marked protected.")
+@click.option("--terraform-bin", metavar="PATH", help="terraform or tofu binary.")
+@click.pass_context
+def destroy(
+    ctx: click.Context,
+    stage: str | None,
+    target: str | None,
+    output: str,
+    yes: bool,
+    force_protected: bool,
+    terraform_bin: str | None,
+) -> None:
+    """Empty the stage's bucket and destroy everything of the stage.
+
+    A stage marked `protected` in edgeform.toml is refused unless --force-protected is given,
+    and its bucket is never emptied by force.
+
+    \b
+    Examples:
+      edgeform destroy --stage feature/login --yes
+      edgeform destroy --stage production --force-protected
+    """
+    run = make_run(ctx, stage, target, output, terraform_bin)
+    if not yes and not click.confirm(
+        f"Destroy stage {run.stage.name} on {run.target.name}?", err=True
+    ):
+        raise click.Abort
+    summary = pipeline.destroy(run, force_protected=force_protected)
+    run.console.result(
+        {"stage": run.stage.slug, "target": run.target.name, "destroyed": list(summary.destroys)},
+        f"destroyed {len(summary.destroys)} resources",
+    )
+
+
+@cli.group()
+def local() -> None:
+    """Control the embedded AWS endpoint (moto on a loopback port).
+
+    \b
+    Examples:
+      edgeform local status
+      edgeform local stop
+    """
+
+
+def _cloud(ctx: click.Context) -> LocalCloud:
+    project = _load(ctx)
+    return LocalCloud(Workspace(project.root).base / "localcloud")
+
+
+@local.command(name="start")
+@click.pass_context
+def local_start(ctx: click.Context) -> None:
+    """Start the endpoint unless it is running."""
+    endpoint, started = _cloud(ctx).ensure_running()
+    click.echo(f"{'started' if started else 'running'}: {endpoint.url} (pid {endpoint.pid})")
+
+
+@local.command(name="stop")
+@click.pass_context
+def local_stop(ctx: click.Context) -> None:
+    """Stop the endpoint; every resource on it goes with it."""
+    endpoint = _cloud(ctx).stop()
+    click.echo(f"stopped {endpoint.url}" if endpoint else "not running")
+
+
+@local.command(name="status")
+@click.pass_context
+def local_status(ctx: click.Context) -> None:
+    """Say whether the endpoint runs, and where. Exits 1 when it does not."""
+    endpoint = _cloud(ctx).status()
+    click.echo(f"running: {endpoint.url} (pid {endpoint.pid})" if endpoint else "not running")
+    ctx.exit(0 if endpoint else 1)
 
 
 def main() -> None:

@@ -10,7 +10,11 @@ the AWS behaviour it restores:
 - `UpdateDistribution` and `DeleteDistribution` check `IfMatch` against the current ETag
   (`PreconditionFailed` otherwise) and an update issues a new ETag and goes back to
   `InProgress`; deleting an enabled distribution fails with `DistributionNotDisabled`;
-- invalidations report `Completed` (moto says "COMPLETED", which boto3's waiter never matches).
+- invalidations report `Completed` (moto says "COMPLETED", which boto3's waiter never matches);
+- bucket policies see `aws:SecureTransport = true`, understand the `Bool` operator, and a
+  statement whose condition does not hold does not apply (moto answers DENIED for it, whatever
+  its Effect). The endpoint speaks plain HTTP on loopback but stands for AWS reached over TLS;
+  without these, the "deny non-TLS" statement of edgeform's bucket policy denies everything.
 
 The distribution's InProgress -> Deployed delay uses moto's own time-based state manager.
 """
@@ -28,6 +32,7 @@ def apply(deploy_delay_seconds: float) -> None:
     import moto
     from moto.cloudfront import exceptions, models
     from moto.moto_api import state_manager
+    from moto.s3 import models as s3_models
 
     if moto.__version__ != MOTO_VERSION:
         raise RuntimeError(
@@ -39,6 +44,7 @@ def apply(deploy_delay_seconds: float) -> None:
     _default_certificate_has_no_ssl_method(models)
     _check_etags(models, exceptions)
     _invalidations_completed(models)
+    _requests_arrive_over_tls(s3_models)
     state_manager.set_transition(
         model_name="cloudfront::distribution",
         transition={"progression": "time", "seconds": deploy_delay_seconds},
@@ -137,3 +143,40 @@ def _invalidations_completed(models: Any) -> None:
         self.status = "Completed"
 
     models.Invalidation.__init__ = __init__
+
+
+def _requests_arrive_over_tls(s3_models: Any) -> None:
+    from moto.iam import access_control, policy_conditions
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    def bool_operation(expected: list[str] | str, actual: str) -> bool:
+        wanted = [expected] if isinstance(expected, str | bool) else expected
+        return str(actual).lower() in [str(w).lower() for w in wanted]
+
+    policy_conditions.CONDITION_OPERATIONS["Bool"] = bool_operation
+    statement = access_control.IAMPolicyStatement
+    original = statement.is_action_permitted
+
+    def is_action_permitted(
+        self: Any,
+        action: str,
+        resource: str = "*",
+        principal: str | None = None,
+        incoming_condition_values: dict[str, str] | None = None,
+    ) -> Any:
+        if self._statement.get("Resource") and not self._check_conditions(
+            incoming_condition_values
+        ):
+            return PermissionResult.NEUTRAL  # a statement whose condition fails does not apply
+        return original(self, action, resource, principal, incoming_condition_values)
+
+    statement.is_action_permitted = is_action_permitted
+
+    def get_permission(self: Any, action: str, resource: str) -> Any:
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        return IAMPolicy(self.policy.decode()).is_action_permitted(
+            action, resource, incoming_condition_values={"aws:SecureTransport": "true"}
+        )
+
+    s3_models.FakeBucket.get_permission = get_permission

@@ -1,7 +1,10 @@
 """The steps of edgeform, in pipeline order, each reporting what it did and how long it took.
 
-    edgeform.toml -> config -> bundles -> render -> terraform init / validate
-    (deploy's plan, apply, site sync, invalidation, wait, verify and outputs come next)
+    deploy:  config -> bundles -> render -> [embedded endpoint] -> terraform init -> plan
+             -> apply (skipped when the plan is empty) -> outputs -> site sync
+             -> invalidation of the changed paths -> wait (invalidation, distribution)
+             -> verify (triggers on the versions just published, the site in the bucket)
+    destroy: config -> render -> init -> empty the bucket -> plan -destroy -> apply
 
 The CLI resolves a `Run` (project, stage, target, folders, environment, console) once and calls
 these functions; they never read CLI arguments or the process environment themselves.
@@ -12,16 +15,42 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from toolkit.aws.cdn import associations, invalidate, invalidation_paths, wait_for
+from toolkit.aws.session import AwsSession
+from toolkit.aws.site_sync import SyncResult, empty_bucket, remote_etags, sync_site
 from toolkit.bundle import Bundle, build_bundles
 from toolkit.config import Project, Target
 from toolkit.console import Console
 from toolkit.dependencies import DependencyInstaller, PlatformInstaller
-from toolkit.errors import TerraformError
+from toolkit.errors import EXIT_BAD_INPUT, EdgeformError, TerraformError
+from toolkit.localcloud import LocalCloud, claim_stage_state
 from toolkit.render import RenderedStack, render_stack, write_stack
+from toolkit.site import site_files
 from toolkit.stage import Stage
-from toolkit.terraform import Terraform, ValidateResult, find_terraform, terraform_environment
+from toolkit.terraform import (
+    PlanSummary,
+    StackCommands,
+    Terraform,
+    ValidateResult,
+    find_terraform,
+    terraform_environment,
+)
+from toolkit.verify import site_problems, wiring_problems
 from toolkit.workspace import Workspace
+
+
+class VerifyError(EdgeformError):
+    """The deployed stack differs from the config."""
+
+
+class ProtectedStageError(EdgeformError):
+    exit_code = EXIT_BAD_INPUT
+
+
+class StageNotDeployedError(EdgeformError):
+    exit_code = EXIT_BAD_INPUT
 
 
 @dataclass(frozen=True)
@@ -94,3 +123,189 @@ def validate(run: Run, tf: Terraform) -> ValidateResult:
             )
         step.summary = "fmt clean, valid"
     return result
+
+
+# --- deploy, plan, outputs, destroy -------------------------------------------------------
+
+LOCAL_WAIT_SECONDS = 120
+AWS_WAIT_SECONDS = 30 * 60
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    plan: PlanSummary
+    outputs: dict[str, Any]
+    sync: SyncResult
+    invalidation: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan.as_json(),
+            "outputs": self.outputs,
+            "uploaded": list(self.sync.uploaded),
+            "deleted": list(self.sync.deleted),
+            "invalidation": self.invalidation,
+        }
+
+
+def endpoint_url(run: Run) -> str | None:
+    """The embedded endpoint's URL for the local target (started if needed), else None."""
+    if run.target.kind != "local":
+        return None  # botocore and the provider honour AWS_ENDPOINT_URL themselves
+    if run.target.endpoint:
+        return run.target.endpoint.rstrip("/")
+    cloud = LocalCloud(run.workspace.base / "localcloud")
+    endpoint, started = cloud.ensure_running()
+    if started:
+        run.console.info(
+            f"started the embedded AWS endpoint on {endpoint.url} "
+            "(stop it with `edgeform local stop`)"
+        )
+    if claim_stage_state(run.stage_dir, endpoint):
+        run.console.warn(
+            f"stage {run.stage.slug}: its state belonged to an embedded endpoint "
+            "that has stopped, and its resources went with it; starting afresh"
+        )
+    return endpoint.url
+
+
+def stack_commands(run: Run, url: str | None) -> StackCommands:
+    variables = {"aws_endpoint": url} if run.target.kind == "local" and url else {}
+    return StackCommands(terraform(run), variables)
+
+
+def init(run: Run, stack: StackCommands) -> None:
+    with run.console.step("init") as step:
+        stack.tf.init()
+        step.summary = "providers and state ready"
+
+
+def plan(run: Run) -> PlanSummary:
+    render(run, build(run))
+    stack = stack_commands(run, endpoint_url(run))
+    init(run, stack)
+    with run.console.step("plan") as step:
+        summary = stack.plan()
+        step.summary = summary.describe()
+    return summary
+
+
+def deploy(run: Run) -> DeployResult:
+    render(run, build(run))
+    url = endpoint_url(run)
+    stack = stack_commands(run, url)
+    init(run, stack)
+    with run.console.step("plan") as step:
+        summary = stack.plan()
+        step.summary = summary.describe()
+    with run.console.step("apply") as step:
+        if summary.has_changes:
+            stack.apply(summary)
+        step.summary = "applied" if summary.has_changes else "nothing to change"
+    outputs = stack.outputs()
+    session = AwsSession(run.target, url)
+    cloudfront = session.client("cloudfront", "us-east-1")
+    synced = sync(run, session.client("s3"), outputs["bucket_name"])
+    invalidation = invalidate_changes(run, cloudfront, outputs["distribution_id"], synced)
+    with run.console.step("wait") as step:
+        timeout = LOCAL_WAIT_SECONDS if run.target.kind == "local" else AWS_WAIT_SECONDS
+        wait_for(
+            cloudfront,
+            "distribution_deployed",
+            timeout,
+            delay=1 if run.target.kind == "local" else 20,
+            Id=outputs["distribution_id"],
+        )
+        step.summary = "distribution deployed"
+    verify(run, cloudfront, session.client("s3"), outputs)
+    return DeployResult(summary, outputs, synced, invalidation)
+
+
+def sync(run: Run, s3: Any, bucket: str) -> SyncResult:
+    files = site_files(run.project.site_dir, run.project.build_config_for(run.stage.name))
+    with run.console.step("sync") as step:
+        result = sync_site(s3, bucket, files, progress=run.console.detail)
+        step.summary = (
+            f"{len(result.uploaded)} uploaded, {len(result.deleted)} deleted, "
+            f"{result.unchanged} unchanged"
+        )
+    return result
+
+
+def invalidate_changes(
+    run: Run, cloudfront: Any, distribution_id: str, synced: SyncResult
+) -> str | None:
+    with run.console.step("invalidate") as step:
+        if not synced.changed:
+            step.summary = "nothing changed"
+            return None
+        paths = invalidation_paths(synced.changed, run.project.default_root_object)
+        invalidation = invalidate(cloudfront, distribution_id, paths)
+        timeout = LOCAL_WAIT_SECONDS if run.target.kind == "local" else AWS_WAIT_SECONDS
+        wait_for(
+            cloudfront,
+            "invalidation_completed",
+            timeout,
+            delay=1 if run.target.kind == "local" else 20,
+            DistributionId=distribution_id,
+            Id=invalidation,
+        )
+        step.summary = f"{len(paths)} paths ({invalidation})"
+    return invalidation
+
+
+def verify(run: Run, cloudfront: Any, s3: Any, outputs: dict[str, Any]) -> None:
+    with run.console.step("verify") as step:
+        found = associations(cloudfront, outputs["distribution_id"])
+        expected = [
+            f.key
+            for f in site_files(run.project.site_dir, run.project.build_config_for(run.stage.name))
+        ]
+        problems = wiring_problems(run.project, outputs, found) + site_problems(
+            expected, remote_etags(s3, outputs["bucket_name"])
+        )
+        if problems:
+            raise VerifyError(
+                "the deployed stack is not what the config asks for:\n  " + "\n  ".join(problems),
+                "run the deploy again; if it persists, report it with --debug",
+            )
+        step.summary = f"{len(found)} triggers on their published versions, site complete"
+
+
+def outputs(run: Run) -> dict[str, Any]:
+    if not (run.stage_dir / "terraform.tfstate").is_file():
+        raise StageNotDeployedError(
+            f"stage {run.stage.slug} is not deployed on target {run.target.name}",
+            "run edgeform deploy first",
+        )
+    return stack_commands(run, None).outputs()
+
+
+def destroy(run: Run, *, force_protected: bool = False) -> PlanSummary:
+    settings = run.project.stage_settings(run.stage.name)
+    if settings.protected and not force_protected:
+        raise ProtectedStageError(
+            f"stage {run.stage.name} is protected in edgeform.toml; nothing was changed",
+            "pass --force-protected if you really mean to destroy it",
+        )
+    render(run, build(run))
+    url = endpoint_url(run)
+    stack = stack_commands(run, url)
+    init(run, stack)
+    state = run.stage_dir / "terraform.tfstate"
+    if state.is_file():
+        current = stack.outputs()
+        if "bucket_name" in current and not settings.protected:
+            with run.console.step("empty bucket") as step:
+                session = AwsSession(run.target, url)
+                step.summary = (
+                    f"{empty_bucket(session.client('s3'), current['bucket_name'])} objects deleted"
+                )
+    with run.console.step("plan") as step:
+        summary = stack.plan(destroy=True)
+        step.summary = summary.describe()
+    with run.console.step("destroy") as step:
+        if summary.has_changes:
+            stack.apply(summary)
+        step.summary = f"{len(summary.destroys)} resources destroyed"
+    return summary

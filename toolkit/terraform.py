@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from python_terraform import IsFlagged
 from python_terraform import Terraform as _CommandBuilder
@@ -42,6 +42,48 @@ class Diagnostic:
     summary: str
     detail: str
     where: str
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What a saved plan would do, by resource address."""
+
+    plan_file: Path
+    adds: tuple[str, ...]
+    changes: tuple[str, ...]
+    destroys: tuple[str, ...]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.adds or self.changes or self.destroys)
+
+    def describe(self) -> str:
+        return (
+            f"{len(self.adds)} to add, {len(self.changes)} to change, "
+            f"{len(self.destroys)} to destroy"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "add": list(self.adds),
+            "change": list(self.changes),
+            "destroy": list(self.destroys),
+        }
+
+
+def summarize_plan(plan_file: Path, show_json: dict[str, Any]) -> PlanSummary:
+    """Sort `terraform show -json` resource changes; a replacement counts as add and destroy."""
+    adds, changes, destroys = [], [], []
+    for change in show_json.get("resource_changes", []):
+        actions = set(change.get("change", {}).get("actions", []))
+        address = change.get("address", "")
+        if "create" in actions:
+            adds.append(address)
+        if "delete" in actions:
+            destroys.append(address)
+        if "update" in actions:
+            changes.append(address)
+    return PlanSummary(plan_file, tuple(adds), tuple(changes), tuple(destroys))
 
 
 @dataclass(frozen=True)
@@ -232,3 +274,46 @@ def _hint_for(stderr: str) -> str:
 
 def default_environ() -> dict[str, str]:
     return dict(os.environ)
+
+
+PLAN_FILE = "edgeform.tfplan"
+# `plan -detailed-exitcode`: 0 no changes, 2 changes, anything else an error.
+PLAN_NO_CHANGES, PLAN_CHANGES = 0, 2
+
+
+class StackCommands:
+    """Plan, apply, outputs and destroy of one stage, with the stage's variables."""
+
+    def __init__(self, tf: Terraform, variables: Mapping[str, str]) -> None:
+        self.tf = tf
+        # A list, not a dict: python-terraform turns a dict into a temporary var file.
+        self.var_args = [f"{name}={value}" for name, value in sorted(variables.items())]
+
+    def plan(self, *, destroy: bool = False) -> PlanSummary:
+        tf = self.tf
+        options: dict[str, object] = {
+            "input": False,
+            "lock_timeout": LOCK_TIMEOUT,
+            "detailed_exitcode": IsFlagged,
+            "out": PLAN_FILE,
+        }
+        if destroy:
+            options["destroy"] = IsFlagged
+        if self.var_args:
+            options["var"] = self.var_args
+        tf.run(tf.command("plan", **options), ok_codes=(PLAN_NO_CHANGES, PLAN_CHANGES), stream=True)
+        shown = tf.run(tf.command("show", PLAN_FILE, json=IsFlagged))
+        return summarize_plan(tf.working_dir / PLAN_FILE, json.loads(shown.stdout))
+
+    def apply(self, plan: PlanSummary) -> None:
+        # A saved plan applies without asking; variables are baked into it.
+        tf = self.tf
+        tf.run(
+            tf.command("apply", str(plan.plan_file), input=False, lock_timeout=LOCK_TIMEOUT),
+            stream=True,
+        )
+
+    def outputs(self) -> dict[str, Any]:
+        tf = self.tf
+        result = tf.run(tf.command("output", json=IsFlagged))
+        return {name: item.get("value") for name, item in json.loads(result.stdout).items()}

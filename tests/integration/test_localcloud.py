@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 
@@ -198,3 +199,35 @@ def test_state_from_another_endpoint_instance_is_discarded(tmp_path):
     assert (stage / "terraform.tfstate").exists()
     assert claim_stage_state(stage, second) is True
     assert not list(stage.glob("terraform.tfstate*"))
+
+
+def test_bucket_policy_sees_requests_as_tls(endpoint):
+    """AWS is reached over HTTPS, so a deny-non-TLS policy must not deny these requests,
+    while an unconditional deny still does."""
+    s3 = AwsSession(Target("local", "local", "us-east-1"), endpoint.url).client("s3")
+    s3.create_bucket(Bucket="tls-only")
+    arn = "arn:aws:s3:::tls-only"
+
+    def policy(condition):
+        statement = {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [arn, f"{arn}/*"],
+        }
+        if condition:
+            statement["Condition"] = condition
+        return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+    s3.put_bucket_policy(
+        Bucket="tls-only", Policy=policy({"Bool": {"aws:SecureTransport": "false"}})
+    )
+    s3.put_object(Bucket="tls-only", Key="a", Body=b"x")
+    assert s3.get_object(Bucket="tls-only", Key="a")["Body"].read() == b"x"
+
+    s3.put_bucket_policy(
+        Bucket="tls-only", Policy=policy({"Bool": {"aws:SecureTransport": "true"}})
+    )
+    with pytest.raises(ClientError) as denied:
+        s3.put_object(Bucket="tls-only", Key="b", Body=b"y")
+    assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
