@@ -154,7 +154,7 @@ class LocalCloud:
         if endpoint is None:
             return None
         os.killpg(endpoint.pid, signal.SIGTERM)
-        deadline = self.clock() + 10
+        deadline = self.clock() + 3  # werkzeug may linger on open connections
         while is_alive(endpoint.pid) and self.clock() < deadline:
             self.sleep(0.05)
         if is_alive(endpoint.pid):
