@@ -86,6 +86,15 @@ class Console:
             file=self.err,
         )
 
+    @contextmanager
+    def progress(self, total: int, label: str) -> Iterator[Callable[[str], None]]:
+        """A progress bar on a terminal; elsewhere one quiet line per item."""
+        if not self.color or total == 0:
+            yield self.detail
+            return
+        with click.progressbar(length=total, label=label, file=self.err) as bar:
+            yield lambda _item: bar.update(1)
+
     def result(self, data: Any, text: str) -> None:
         """The command's result: JSON with --output json, else the human text."""
         if self.json_output:

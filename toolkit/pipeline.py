@@ -224,7 +224,9 @@ def deploy(run: Run) -> DeployResult:
 def sync(run: Run, s3: Any, bucket: str) -> SyncResult:
     files = site_files(run.project.site_dir, run.project.build_config_for(run.stage.name))
     with run.console.step("sync") as step:
-        result = sync_site(s3, bucket, files, progress=run.console.detail)
+        result = sync_site(
+            s3, bucket, files, progress=lambda total: run.console.progress(total, "uploading")
+        )
         step.summary = (
             f"{len(result.uploaded)} uploaded, {len(result.deleted)} deleted, "
             f"{result.unchanged} unchanged"
