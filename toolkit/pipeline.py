@@ -13,11 +13,18 @@ these functions; they never read CLI arguments or the process environment themse
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.aws.cdn import associations, invalidate, invalidation_paths, wait_for
+from toolkit.aws.cdn import (
+    Clock,
+    associations,
+    invalidate,
+    invalidation_paths,
+    wait_deployed,
+    wait_invalidated,
+)
 from toolkit.aws.session import AwsSession
 from toolkit.aws.site_sync import SyncResult, empty_bucket, remote_etags, sync_site
 from toolkit.bundle import Bundle, build_bundles
@@ -61,6 +68,7 @@ class Run:
     console: Console
     environ: Mapping[str, str]
     terraform_bin: str | None = None
+    clock: Clock = field(default_factory=Clock)
 
     @property
     def workspace(self) -> Workspace:
@@ -148,6 +156,21 @@ class DeployResult:
         }
 
 
+def wait_settings(run: Run) -> dict[str, Any]:
+    """How long and how often to poll CloudFront; on the embedded endpoint it is quick."""
+    local = run.target.kind == "local"
+
+    def tick(status: str, elapsed: float) -> None:
+        run.console.detail(f"  still {status} after {elapsed:.0f} s")
+
+    return {
+        "timeout": LOCAL_WAIT_SECONDS if local else AWS_WAIT_SECONDS,
+        "interval": 0.5 if local else 15.0,
+        "clock": run.clock,
+        "tick": tick,
+    }
+
+
 def endpoint_url(run: Run) -> str | None:
     """The embedded endpoint's URL for the local target (started if needed), else None."""
     if run.target.kind != "local":
@@ -208,14 +231,7 @@ def deploy(run: Run) -> DeployResult:
     synced = sync(run, session.client("s3"), outputs["bucket_name"])
     invalidation = invalidate_changes(run, cloudfront, outputs["distribution_id"], synced)
     with run.console.step("wait") as step:
-        timeout = LOCAL_WAIT_SECONDS if run.target.kind == "local" else AWS_WAIT_SECONDS
-        wait_for(
-            cloudfront,
-            "distribution_deployed",
-            timeout,
-            delay=1 if run.target.kind == "local" else 20,
-            Id=outputs["distribution_id"],
-        )
+        wait_deployed(cloudfront, outputs["distribution_id"], **wait_settings(run))
         step.summary = "distribution deployed"
     verify(run, cloudfront, session.client("s3"), outputs)
     return DeployResult(summary, outputs, synced, invalidation)
@@ -243,15 +259,7 @@ def invalidate_changes(
             return None
         paths = invalidation_paths(synced.changed, run.project.default_root_object)
         invalidation = invalidate(cloudfront, distribution_id, paths)
-        timeout = LOCAL_WAIT_SECONDS if run.target.kind == "local" else AWS_WAIT_SECONDS
-        wait_for(
-            cloudfront,
-            "invalidation_completed",
-            timeout,
-            delay=1 if run.target.kind == "local" else 20,
-            DistributionId=distribution_id,
-            Id=invalidation,
-        )
+        wait_invalidated(cloudfront, distribution_id, invalidation, **wait_settings(run))
         step.summary = f"{len(paths)} paths ({invalidation})"
     return invalidation
 

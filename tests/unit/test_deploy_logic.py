@@ -126,3 +126,57 @@ def test_progress_bar_on_a_terminal_and_lines_elsewhere():
     with Console(json_output=False, color=False, err=plain).progress(2, "uploading") as step:
         step("a.html")
     assert plain.getvalue() == "a.html\n"
+
+
+class FakeClock:
+    """A clock whose sleep moves time on at once."""
+
+    def __init__(self):
+        self.t = 100.0
+        self.slept = []
+
+    def now(self):
+        return self.t
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.t += seconds
+
+
+def test_wait_until_polls_reports_and_returns():
+    from toolkit.aws.cdn import Clock, wait_until
+
+    fake = FakeClock()
+    statuses = iter(["InProgress", "InProgress", "Deployed"])
+    ticks = []
+    wait_until(
+        "distribution E1",
+        lambda: next(statuses),
+        "Deployed",
+        timeout=60,
+        interval=5,
+        clock=Clock(fake.now, fake.sleep),
+        tick=lambda s, e: ticks.append((s, e)),
+    )
+    assert ticks == [("InProgress", 0.0), ("InProgress", 5.0)]
+    assert fake.slept == [5, 5]
+
+
+def test_wait_until_gives_up_with_advice():
+    import pytest
+
+    from toolkit.aws.cdn import CdnError, Clock, wait_until
+
+    fake = FakeClock()
+    with pytest.raises(CdnError) as caught:
+        wait_until(
+            "distribution E1",
+            lambda: "InProgress",
+            "Deployed",
+            timeout=20,
+            interval=5,
+            clock=Clock(fake.now, fake.sleep),
+        )
+    assert caught.value.message == "distribution E1 was still InProgress after 20 s"
+    assert "edgeform deploy" in caught.value.hint
+    assert sum(fake.slept) == 20  # the whole timeout, no more

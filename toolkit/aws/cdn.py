@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from botocore.exceptions import BotoCoreError, ClientError, WaiterError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from toolkit.errors import EdgeformError
 
@@ -56,19 +56,89 @@ def invalidate(
     return str(result["Invalidation"]["Id"])
 
 
-def wait_for(cloudfront: Any, waiter: str, timeout: float, *, delay: int, **params: str) -> None:
-    attempts = max(1, int(timeout // delay))
-    try:
-        cloudfront.get_waiter(waiter).wait(
-            **params, WaiterConfig={"Delay": delay, "MaxAttempts": attempts}
-        )
-    except WaiterError as exc:
-        raise CdnError(
-            f"{waiter.replace('_', ' ')} did not happen within {timeout:.0f} s "
-            f"({exc.last_response.get('Error', {}).get('Message', 'still waiting')})",
-            "the deploy itself is done; check again later with "
-            "`edgeform deploy` (it changes nothing) or the CloudFront console",
-        ) from None
+@dataclass(frozen=True)
+class Clock:
+    """Time for the waits: injected, so tests need not sleep."""
+
+    now: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+
+
+Tick = Callable[[str, float], None]
+
+
+def wait_until(
+    what: str,
+    status: Callable[[], str],
+    done: str,
+    *,
+    timeout: float,
+    interval: float,
+    clock: Clock,
+    tick: Tick | None = None,
+) -> None:
+    """Poll `status()` until it says `done`, report each poll, give up with advice."""
+    started = clock.now()
+    while True:
+        try:
+            current = status()
+        except (ClientError, BotoCoreError) as exc:
+            raise CdnError(f"waiting for {what}: {exc}", "run the deploy again") from None
+        if current == done:
+            return
+        elapsed = clock.now() - started
+        if tick:
+            tick(current, elapsed)
+        if elapsed + interval > timeout:
+            raise CdnError(
+                f"{what} was still {current} after {elapsed:.0f} s",
+                "the deploy itself is done and CloudFront finishes on its own; run "
+                "`edgeform deploy` again later to wait and verify (it changes nothing)",
+            )
+        clock.sleep(interval)
+
+
+def wait_deployed(
+    cloudfront: Any,
+    distribution_id: str,
+    *,
+    timeout: float,
+    interval: float,
+    clock: Clock,
+    tick: Tick | None = None,
+) -> None:
+    wait_until(
+        f"distribution {distribution_id}",
+        lambda: cloudfront.get_distribution(Id=distribution_id)["Distribution"]["Status"],
+        "Deployed",
+        timeout=timeout,
+        interval=interval,
+        clock=clock,
+        tick=tick,
+    )
+
+
+def wait_invalidated(
+    cloudfront: Any,
+    distribution_id: str,
+    invalidation_id: str,
+    *,
+    timeout: float,
+    interval: float,
+    clock: Clock,
+    tick: Tick | None = None,
+) -> None:
+    wait_until(
+        f"invalidation {invalidation_id}",
+        lambda: cloudfront.get_invalidation(DistributionId=distribution_id, Id=invalidation_id)[
+            "Invalidation"
+        ]["Status"],
+        "Completed",
+        timeout=timeout,
+        interval=interval,
+        clock=clock,
+        tick=tick,
+    )
 
 
 def associations(cloudfront: Any, distribution_id: str) -> list[Association]:
