@@ -133,6 +133,14 @@ def stage_options(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def terraform_option(func: F) -> F:
+    return click.option(
+        "--terraform-bin",
+        metavar="PATH",
+        help="terraform or tofu binary (default: EDGEFORM_TERRAFORM_BIN, terraform).",
+    )(func)
+
+
 def make_run(
     ctx: click.Context,
     stage: str | None,
@@ -202,11 +210,7 @@ def render(ctx: click.Context, stage: str | None, target: str | None, output: st
 
 @cli.command()
 @stage_options
-@click.option(
-    "--terraform-bin",
-    metavar="PATH",
-    help="terraform or tofu binary (default: EDGEFORM_TERRAFORM_BIN, terraform).",
-)
+@terraform_option
 @click.pass_context
 def validate(
     ctx: click.Context,
@@ -280,7 +284,7 @@ def show_stage(ctx: click.Context, stage: str | None, target: str | None, output
 
 @cli.command()
 @stage_options
-@click.option("--terraform-bin", metavar="PATH", help="terraform or tofu binary.")
+@terraform_option
 @click.pass_context
 def deploy(
     ctx: click.Context,
@@ -310,7 +314,7 @@ def deploy(
 
 @cli.command()
 @stage_options
-@click.option("--terraform-bin", metavar="PATH", help="terraform or tofu binary.")
+@terraform_option
 @click.pass_context
 def plan(
     ctx: click.Context,
@@ -362,7 +366,7 @@ def outputs(ctx: click.Context, stage: str | None, target: str | None, output: s
 @stage_options
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--force-protected", is_flag=True, help="Destroy a stage marked protected.")
-@click.option("--terraform-bin", metavar="PATH", help="terraform or tofu binary.")
+@terraform_option
 @click.pass_context
 def destroy(
     ctx: click.Context,

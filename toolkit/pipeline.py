@@ -12,7 +12,7 @@ these functions; they never read CLI arguments or the process environment themse
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from toolkit.dependencies import DependencyInstaller, PlatformInstaller
 from toolkit.errors import EXIT_BAD_INPUT, EdgeformError, TerraformError
 from toolkit.localcloud import LocalCloud, claim_stage_state
 from toolkit.render import RenderedStack, render_stack, write_stack
-from toolkit.site import site_files
+from toolkit.site import SiteFile, site_files
 from toolkit.stage import Stage
 from toolkit.terraform import (
     PlanSummary,
@@ -204,16 +204,11 @@ def init(run: Run, stack: StackCommands) -> None:
 
 
 def plan(run: Run) -> PlanSummary:
-    render(run, build(run))
-    stack = stack_commands(run, endpoint_url(run))
-    init(run, stack)
-    with run.console.step("plan") as step:
-        summary = stack.plan()
-        step.summary = summary.describe()
-    return summary
+    return _planned(run)[2]
 
 
-def deploy(run: Run) -> DeployResult:
+def _planned(run: Run) -> tuple[str | None, StackCommands, PlanSummary]:
+    """Build, render, endpoint, init and plan: what deploy and plan share."""
     render(run, build(run))
     url = endpoint_url(run)
     stack = stack_commands(run, url)
@@ -221,24 +216,29 @@ def deploy(run: Run) -> DeployResult:
     with run.console.step("plan") as step:
         summary = stack.plan()
         step.summary = summary.describe()
+    return url, stack, summary
+
+
+def deploy(run: Run) -> DeployResult:
+    url, stack, summary = _planned(run)
     with run.console.step("apply") as step:
         if summary.has_changes:
             stack.apply(summary)
         step.summary = "applied" if summary.has_changes else "nothing to change"
     outputs = stack.outputs()
     session = AwsSession(run.target, url)
-    cloudfront = session.client("cloudfront", "us-east-1")
-    synced = sync(run, session.client("s3"), outputs["bucket_name"])
+    cloudfront, s3 = session.client("cloudfront", "us-east-1"), session.client("s3")
+    files = site_files(run.project.site_dir, run.project.build_config_for(run.stage.name))
+    synced = sync(run, s3, outputs["bucket_name"], files)
     invalidation = invalidate_changes(run, cloudfront, outputs["distribution_id"], synced)
     with run.console.step("wait") as step:
         wait_deployed(cloudfront, outputs["distribution_id"], **wait_settings(run))
         step.summary = "distribution deployed"
-    verify(run, cloudfront, session.client("s3"), outputs)
+    verify(run, cloudfront, s3, outputs, [f.key for f in files])
     return DeployResult(summary, outputs, synced, invalidation)
 
 
-def sync(run: Run, s3: Any, bucket: str) -> SyncResult:
-    files = site_files(run.project.site_dir, run.project.build_config_for(run.stage.name))
+def sync(run: Run, s3: Any, bucket: str, files: Sequence[SiteFile]) -> SyncResult:
     with run.console.step("sync") as step:
         result = sync_site(
             s3, bucket, files, progress=lambda total: run.console.progress(total, "uploading")
@@ -264,15 +264,13 @@ def invalidate_changes(
     return invalidation
 
 
-def verify(run: Run, cloudfront: Any, s3: Any, outputs: dict[str, Any]) -> None:
+def verify(
+    run: Run, cloudfront: Any, s3: Any, outputs: dict[str, Any], site_keys: Sequence[str]
+) -> None:
     with run.console.step("verify") as step:
         found = associations(cloudfront, outputs["distribution_id"])
-        expected = [
-            f.key
-            for f in site_files(run.project.site_dir, run.project.build_config_for(run.stage.name))
-        ]
         problems = wiring_problems(run.project, outputs, found) + site_problems(
-            expected, remote_etags(s3, outputs["bucket_name"])
+            site_keys, remote_etags(s3, outputs["bucket_name"])
         )
         if problems:
             raise VerifyError(

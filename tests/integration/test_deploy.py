@@ -117,8 +117,8 @@ def test_a_function_change_reaches_cloudfront_in_one_deploy(project, first):
     planned = json.loads(
         project.edgeform("plan", "--stage", "main", "--output", "json", expect=2).stdout
     )
-    assert "aws_lambda_function.redirect" in planned["change"]
-    assert "aws_lambda_function.security-headers" not in planned["change"]
+    # The new version and the trigger that points at it; nothing else.
+    assert planned["change"] == ["aws_cloudfront_distribution.site", "aws_lambda_function.redirect"]
     assert planned["add"] == planned["destroy"] == []
 
     changed = project.deploy()
@@ -138,6 +138,7 @@ def test_a_site_change_in_a_fresh_checkout_uploads_only_that_file(project, first
     from toolkit import pipeline
     from toolkit.config import load_project
     from toolkit.console import Console
+    from toolkit.site import site_files
     from toolkit.stage import Stage
 
     fresh = copy_demo(tmp_path / "fresh")  # every file time is new
@@ -154,7 +155,8 @@ def test_a_site_change_in_a_fresh_checkout_uploads_only_that_file(project, first
         {},
     )
     s3, cloudfront = project.client("s3"), project.client("cloudfront")
-    synced = pipeline.sync(run, s3, first["outputs"]["bucket_name"])
+    files = site_files(loaded.site_dir, loaded.build_config_for("main"))
+    synced = pipeline.sync(run, s3, first["outputs"]["bucket_name"], files)
     assert synced.uploaded == ("other.html",)
     assert synced.deleted == ()
     invalidation = pipeline.invalidate_changes(
