@@ -80,9 +80,9 @@ def test_bucket_is_private_and_only_this_distribution_reads_it(demo):
         "restrict_public_buckets = true",
         'object_ownership = "BucketOwnerEnforced"',
         'sse_algorithm = "AES256"',
-        'variable = "AWS:SourceArn"',
-        "values   = [aws_cloudfront_distribution.site.arn]",
-        'variable = "aws:SecureTransport"',
+        '{ StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.site.arn } }',
+        'Action    = "s3:GetObject"',
+        'Condition = { Bool = { "aws:SecureTransport" = "false" } }',
     ):
         assert setting in bucket
 
