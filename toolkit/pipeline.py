@@ -104,12 +104,10 @@ def render(run: Run, bundles: list[Bundle]) -> RenderedStack:
     return stack
 
 
-def terraform(run: Run, *, echo: bool = True) -> Terraform:
+def terraform(run: Run) -> Terraform:
     binary = find_terraform(run.terraform_bin, run.environ)
     env = terraform_environment(run.environ, run.workspace.base)
-    return Terraform(
-        run.stage_dir, binary, env, run.console.detail if echo else None, color=run.console.color
-    )
+    return Terraform(run.stage_dir, binary, env, run.console.detail, color=run.console.color)
 
 
 def validate(run: Run, tf: Terraform) -> ValidateResult:

@@ -15,7 +15,6 @@ provider instead of copying it.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import threading
@@ -270,10 +269,6 @@ def _hint_for(stderr: str) -> str:
     if "Error acquiring the state lock" in stderr:
         return "another terraform run holds this stage's lock; wait for it, then try again"
     return "read Terraform's message above; fix the cause and run the same command again"
-
-
-def default_environ() -> dict[str, str]:
-    return dict(os.environ)
 
 
 PLAN_FILE = "edgeform.tfplan"

@@ -42,6 +42,22 @@ def load_handler(project: Project, name: str, tmp_path: Path, api_origin: str) -
     return module
 
 
+def cf_event(event_type, request, response=None):
+    """One record as CloudFront sends it (reference section 4): config, request, response."""
+    cf = {
+        "config": {
+            "distributionDomainName": DOMAIN,
+            "distributionId": "E1EXAMPLE",
+            "eventType": event_type,
+            "requestId": "Xk3abc==",
+        },
+        "request": {"clientIp": "198.51.100.7", "method": "GET", **request},
+    }
+    if response is not None:
+        cf["response"] = response
+    return {"Records": [{"cf": cf}]}
+
+
 def viewer_request(uri="/index.html", querystring="", referer=None):
     headers = {
         "host": [{"key": "Host", "value": DOMAIN}],
@@ -49,70 +65,39 @@ def viewer_request(uri="/index.html", querystring="", referer=None):
     }
     if referer is not None:
         headers["referer"] = [{"key": "Referer", "value": referer}]
-    return {
-        "Records": [
-            {
-                "cf": {
-                    "config": {
-                        "distributionDomainName": DOMAIN,
-                        "distributionId": "E1EXAMPLE",
-                        "eventType": "viewer-request",
-                        "requestId": "Xk3abc==",
-                    },
-                    "request": {
-                        "clientIp": "198.51.100.7",
-                        "method": "GET",
-                        "uri": uri,
-                        "querystring": querystring,
-                        "headers": headers,
-                    },
-                }
-            }
-        ]
+    return cf_event("viewer-request", {"uri": uri, "querystring": querystring, "headers": headers})
+
+
+S3_ORIGIN = {
+    "s3": {
+        "authMethod": "none",
+        "customHeaders": {},
+        "domainName": "site-bucket.s3.us-east-1.amazonaws.com",
+        "path": "",
+        "region": "us-east-1",
     }
+}
+ORIGIN_HEADERS = {
+    "content-type": [{"key": "Content-Type", "value": "text/html"}],
+    "server": [{"key": "Server", "value": "AmazonS3"}],
+}
 
 
 def origin_response(status="200", headers=None):
-    return {
-        "Records": [
-            {
-                "cf": {
-                    "config": {
-                        "distributionDomainName": DOMAIN,
-                        "distributionId": "E1EXAMPLE",
-                        "eventType": "origin-response",
-                        "requestId": "Xk3abc==",
-                    },
-                    "request": {
-                        "clientIp": "198.51.100.7",
-                        "method": "GET",
-                        "uri": "/other.html",
-                        "querystring": "",
-                        "headers": {},
-                        "origin": {
-                            "s3": {
-                                "authMethod": "none",
-                                "customHeaders": {},
-                                "domainName": "site-bucket.s3.us-east-1.amazonaws.com",
-                                "path": "",
-                                "region": "us-east-1",
-                            }
-                        },
-                    },
-                    "response": {
-                        "status": status,
-                        "statusDescription": "OK",
-                        "headers": headers
-                        if headers is not None
-                        else {
-                            "content-type": [{"key": "Content-Type", "value": "text/html"}],
-                            "server": [{"key": "Server", "value": "AmazonS3"}],
-                        },
-                    },
-                }
-            }
-        ]
-    }
+    return cf_event(
+        "origin-response",
+        {
+            "uri": "/other.html",
+            "querystring": "",
+            "headers": {},
+            "origin": copy.deepcopy(S3_ORIGIN),
+        },
+        {
+            "status": status,
+            "statusDescription": "OK",
+            "headers": ORIGIN_HEADERS if headers is None else headers,
+        },
+    )
 
 
 @pytest.fixture
