@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from toolkit import __version__, pipeline
+from toolkit import __version__, cli_edge, pipeline
 from toolkit.config import CONFIG_FILE, Project, find_config, load_project
 from toolkit.console import Console, wants_color
 from toolkit.errors import EXIT_FAILED, EdgeformError
@@ -86,6 +86,8 @@ Examples:
   edgeform render --stage main       write the stage's Terraform files
   edgeform validate --target aws     render, then terraform init and validate
   edgeform stage --output json       the resolved stage and its resource names
+  edgeform serve                     the site behind a local CloudFront, on 127.0.0.1:8080
+  edgeform invoke redirect --trigger viewer-request --header Referer:/index.html
 
 Exit statuses: 0 ok, 1 a step failed, 2 bad input, 130 interrupted.""",
 )
@@ -438,6 +440,10 @@ def local_status(ctx: click.Context) -> None:
     endpoint = _cloud(ctx).status()
     click.echo(f"running: {endpoint.url} (pid {endpoint.pid})" if endpoint else "not running")
     ctx.exit(0 if endpoint else 1)
+
+
+for _command in cli_edge.COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

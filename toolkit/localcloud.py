@@ -182,6 +182,12 @@ def claim_stage_state(stage_dir: Path, endpoint: Endpoint) -> bool:
     return discarded
 
 
+def stage_belongs_to(stage_dir: Path, endpoint: Endpoint) -> bool:
+    """Whether the stage's state was made on this (running) endpoint instance."""
+    mark = stage_dir / STAGE_MARK
+    return mark.is_file() and mark.read_text().strip() == endpoint.instance
+
+
 def serve(port: int, deploy_delay: float) -> None:
     from moto import server
 

@@ -10,6 +10,9 @@ the AWS behaviour it restores:
 - `UpdateDistribution` and `DeleteDistribution` check `IfMatch` against the current ETag
   (`PreconditionFailed` otherwise) and an update issues a new ETag and goes back to
   `InProgress`; deleting an enabled distribution fails with `DistributionNotDisabled`;
+- `GetFunction` gives a `Code.Location` for zip functions (moto gives none), served by the
+  endpoint itself under `/_edgeform/lambda-code/`, so `edgeform serve --from-stage` can read
+  back the code of the version a trigger is wired to;
 - invalidations report `Completed` (moto says "COMPLETED", which boto3's waiter never matches);
 - bucket policies see `aws:SecureTransport = true`, understand the `Bool` operator, and a
   statement whose condition does not hold does not apply (moto answers DENIED for it, whatever
@@ -44,6 +47,7 @@ def apply(deploy_delay_seconds: float) -> None:
     _default_certificate_has_no_ssl_method(models)
     _check_etags(models, exceptions)
     _invalidations_completed(models)
+    _lambda_code_location()
     _requests_arrive_over_tls(s3_models)
     state_manager.set_transition(
         model_name="cloudfront::distribution",
@@ -180,3 +184,46 @@ def _requests_arrive_over_tls(s3_models: Any) -> None:
         )
 
     s3_models.FakeBucket.get_permission = get_permission
+
+
+CODE_PATH: Final = "/_edgeform/lambda-code/"
+
+
+def _lambda_code_location() -> None:
+    import os
+
+    from moto import server
+    from moto.awslambda import models as lambda_models
+
+    original = lambda_models.LambdaFunction.get_code
+
+    def get_code(self: Any) -> dict[str, Any]:
+        response = dict(original(self))
+        if "Code" not in response and "ZipFile" in self.code:
+            port = os.environ.get("MOTO_PORT", "5000")
+            response["Code"] = {
+                "RepositoryType": "S3",
+                "Location": f"http://127.0.0.1:{port}{CODE_PATH}{self.account_id}/"
+                f"{self.region}/{self.function_name}/{self.version}",
+            }
+        return response
+
+    lambda_models.LambdaFunction.get_code = get_code
+    dispatcher = server.DomainDispatcherApplication
+    call = dispatcher.__call__
+
+    def __call__(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(CODE_PATH):
+            return call(self, environ, start_response)
+        account, region, name, version = path[len(CODE_PATH) :].split("/", 3)
+        try:
+            backend = lambda_models.lambda_backends[account][region]
+            data = backend.get_function(name, version).code_bytes
+        except Exception:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"no such function version"]
+        start_response("200 OK", [("Content-Type", "application/zip")])
+        return [data]
+
+    dispatcher.__call__ = __call__

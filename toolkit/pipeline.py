@@ -32,7 +32,7 @@ from toolkit.config import Project, Target
 from toolkit.console import Console
 from toolkit.dependencies import DependencyInstaller, PlatformInstaller
 from toolkit.errors import EXIT_BAD_INPUT, EdgeformError, TerraformError
-from toolkit.localcloud import LocalCloud, claim_stage_state
+from toolkit.localcloud import LocalCloud, claim_stage_state, stage_belongs_to
 from toolkit.render import RenderedStack, render_stack, write_stack
 from toolkit.site import SiteFile, site_files
 from toolkit.stage import Stage
@@ -285,6 +285,33 @@ def outputs(run: Run) -> dict[str, Any]:
             "run edgeform deploy first",
         )
     return stack_commands(run, None).outputs()
+
+
+@dataclass(frozen=True)
+class DeployedStage:
+    distribution_id: str
+    bucket: str
+    endpoint_url: str | None
+
+
+def deployed_stage(run: Run) -> DeployedStage:
+    """Where a deployed stage lives, without starting or changing anything."""
+    url = None
+    if run.target.kind == "local":
+        url = run.target.endpoint.rstrip("/") if run.target.endpoint else _running_endpoint(run)
+    values = outputs(run)
+    return DeployedStage(values["distribution_id"], values["bucket_name"], url)
+
+
+def _running_endpoint(run: Run) -> str:
+    endpoint = LocalCloud(run.workspace.base / "localcloud").status()
+    if endpoint is None or not stage_belongs_to(run.stage_dir, endpoint):
+        raise StageNotDeployedError(
+            f"stage {run.stage.slug} has nothing on the embedded AWS endpoint "
+            "(it is not running, or was restarted since the deploy)",
+            f"run edgeform deploy --stage {run.stage.name} first",
+        )
+    return endpoint.url
 
 
 def destroy(run: Run, *, force_protected: bool = False) -> PlanSummary:

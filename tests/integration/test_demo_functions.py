@@ -117,7 +117,7 @@ def test_form_submission_from_index_is_redirected_with_its_query(redirect):
     response = redirect.handler(event, None)
     assert response["status"] == "302"
     assert response["headers"]["location"] == [
-        {"key": "Location", "value": f"https://{DOMAIN}/other.html?username=octocat"}
+        {"key": "Location", "value": f"//{DOMAIN}/other.html?username=octocat"}
     ]
     assert response["headers"]["cache-control"][0]["value"] == "no-store"
 
@@ -125,12 +125,22 @@ def test_form_submission_from_index_is_redirected_with_its_query(redirect):
 def test_redirect_without_query_string_has_no_question_mark(redirect):
     event = viewer_request("/", "", referer=f"https://{DOMAIN}/index.html?x")
     location = redirect.handler(event, None)["headers"]["location"][0]["value"]
-    assert location == f"https://{DOMAIN}/other.html"
+    assert location == f"//{DOMAIN}/other.html"
 
 
-@pytest.mark.parametrize("referer", [None, f"https://{DOMAIN}/other.html?username=octocat", ""])
-def test_other_requests_pass_through_unchanged(redirect, referer):
-    event = viewer_request("/script.js", "v=1", referer=referer)
+@pytest.mark.parametrize(
+    ("uri", "referer"),
+    [
+        ("/script.js", None),
+        ("/script.js", f"https://{DOMAIN}/other.html?username=octocat"),
+        ("/index.html", ""),
+        # The request that follows the redirect keeps index.html's Referer: no loop.
+        ("/other.html", f"https://{DOMAIN}/index.html"),
+        ("/script.js", f"https://{DOMAIN}/index.html"),
+    ],
+)
+def test_other_requests_pass_through_unchanged(redirect, uri, referer):
+    event = viewer_request(uri, "v=1", referer=referer)
     original = copy.deepcopy(event["Records"][0]["cf"]["request"])
     assert redirect.handler(event, None) == original
 

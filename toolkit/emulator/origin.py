@@ -1,0 +1,121 @@
+"""The S3 origin behind the emulated distribution.
+
+`SiteOrigin` answers from the site as `edgeform deploy` would upload it (same keys, same
+Content-Type and Cache-Control); `BucketOrigin` answers from a deployed stage's bucket. Both
+answer as S3 answers CloudFront through origin access control: a missing key is 403
+AccessDenied, because the bucket policy grants `s3:GetObject` and not `s3:ListBucket`.
+Keys are looked up in a map (or asked of S3), never joined to a path on disk, so no URI can
+reach a file outside the site.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import formatdate
+from typing import Any, Protocol
+from urllib.parse import unquote
+
+from toolkit.aws.site_sync import cache_control, content_type
+from toolkit.emulator.events import HttpResponse
+
+S3_SERVER = ("Server", "AmazonS3")
+ACCESS_DENIED = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+)
+
+
+class Origin(Protocol):
+    async def fetch(self, method: str, uri: str) -> HttpResponse: ...
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    data: bytes
+    content_type: str
+    cache_control: str | None
+    etag: str
+    last_modified: str
+
+
+def object_key(uri: str) -> str:
+    # S3 decodes the percent-encoded path CloudFront forwards; the key has no leading '/'.
+    return unquote(uri)[1:]
+
+
+def access_denied() -> HttpResponse:
+    return HttpResponse(403, [("Content-Type", "application/xml"), S3_SERVER], ACCESS_DENIED)
+
+
+def method_not_allowed() -> HttpResponse:
+    return HttpResponse(405, [("Content-Type", "application/xml"), S3_SERVER], b"")
+
+
+def object_response(method: str, stored: StoredObject) -> HttpResponse:
+    headers = [
+        ("Content-Type", stored.content_type),
+        ("ETag", f'"{stored.etag}"'),
+        ("Last-Modified", stored.last_modified),
+        ("Accept-Ranges", "bytes"),
+        S3_SERVER,
+    ]
+    if stored.cache_control:
+        headers.append(("Cache-Control", stored.cache_control))
+    return HttpResponse(200, headers, b"" if method == "HEAD" else stored.data)
+
+
+class SiteOrigin:
+    """The site folder (plus the generated config script) as the bucket would hold it."""
+
+    def __init__(self, files: Mapping[str, bytes], modified: float) -> None:
+        last_modified = formatdate(modified, usegmt=True)
+        self._objects = {
+            key: StoredObject(
+                data,
+                content_type(key),
+                cache_control(key),
+                hashlib.md5(data, usedforsecurity=False).hexdigest(),
+                last_modified,
+            )
+            for key, data in files.items()
+        }
+
+    async def fetch(self, method: str, uri: str) -> HttpResponse:
+        if method not in ("GET", "HEAD"):
+            return method_not_allowed()
+        stored = self._objects.get(object_key(uri))
+        return access_denied() if stored is None else object_response(method, stored)
+
+
+class BucketOrigin:
+    """A deployed stage's bucket, read through `aws/` (boto3 calls run off the event loop)."""
+
+    def __init__(self, s3: Any, bucket: str) -> None:
+        self._s3 = s3
+        self._bucket = bucket
+
+    async def fetch(self, method: str, uri: str) -> HttpResponse:
+        if method not in ("GET", "HEAD"):
+            return method_not_allowed()
+        stored = await asyncio.to_thread(self._get, object_key(uri))
+        return access_denied() if stored is None else object_response(method, stored)
+
+    def _get(self, key: str) -> StoredObject | None:
+        try:
+            got = self._s3.get_object(Bucket=self._bucket, Key=key)
+        except self._s3.exceptions.NoSuchKey:
+            return None
+        except self._s3.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("AccessDenied", "403"):
+                return None
+            raise
+        return StoredObject(
+            got["Body"].read(),
+            got.get("ContentType", "binary/octet-stream"),
+            got.get("CacheControl"),
+            got.get("ETag", '""').strip('"'),
+            formatdate(got["LastModified"].timestamp(), usegmt=True),
+        )
