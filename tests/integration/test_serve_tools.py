@@ -1,4 +1,4 @@
-"""`edgeform invoke`, `edgeform event`, and `edgeform serve` picking up changes without a restart."""
+"""`edgeform invoke` and `event`, and `edgeform serve` picking up changes without a restart."""
 
 from __future__ import annotations
 
@@ -96,7 +96,8 @@ def test_invoke_gives_cloudfronts_verdict(tmp_path, function, trigger, query, ve
 def test_invoke_names_the_functions_when_one_is_unknown(demo_dir):
     result = run_cli(demo_dir, "invoke", "nope", "--trigger", "viewer-request")
     assert result.exit_code == 2
-    assert "redirect" in result.output and "security-headers" in result.output
+    assert "redirect" in result.output
+    assert "security-headers" in result.output
 
 
 def test_changes_to_functions_site_and_config_are_served_by_the_next_request(tmp_path):
