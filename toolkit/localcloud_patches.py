@@ -10,7 +10,8 @@ the AWS behaviour it restores:
 - `UpdateDistribution` and `DeleteDistribution` check `IfMatch` against the current ETag
   (`PreconditionFailed` otherwise) and an update issues a new ETag and goes back to
   `InProgress`; deleting an enabled distribution fails with `DistributionNotDisabled`;
-- `GetFunction` gives a `Code.Location` for zip functions (moto gives none), served by the
+- `GetFunction` gives a `Code.Location` for zip functions that can be fetched (moto names a
+  bucket that does not exist), served by the
   endpoint itself under `/_edgeform/lambda-code/`, so `edgeform serve --from-stage` can read
   back the code of the version a trigger is wired to;
 - invalidations report `Completed` (moto says "COMPLETED", which boto3's waiter never matches);
@@ -199,7 +200,8 @@ def _lambda_code_location() -> None:
 
     def get_code(self: Any) -> dict[str, Any]:
         response = dict(original(self))
-        if "Code" not in response and "ZipFile" in self.code:
+        # moto answers with the Location of a bucket that does not exist.
+        if "ZipFile" in self.code:
             port = os.environ.get("MOTO_PORT", "5000")
             response["Code"] = {
                 "RepositoryType": "S3",

@@ -8,8 +8,14 @@ they build on each other instead of starting over.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,6 +115,63 @@ def test_second_deploy_changes_nothing(project, first):
     lam = project.client("lambda")
     published = lam.list_versions_by_function(FunctionName="edgeform-demo--main--redirect")
     assert [v["Version"] for v in published["Versions"]] == ["$LATEST", "1"]
+
+
+def test_serve_from_stage_serves_the_deployed_versions_not_the_working_tree(project, first):
+    source = project.root / "functions" / "redirect" / "app.py"
+    original = source.read_text()
+    source.write_text(
+        "def handler(event, context):\n    return {'status': '418', 'body': 'the working tree'}\n"
+    )
+    try:
+        invoked = project.edgeform(
+            "invoke", "redirect", "--trigger", "viewer-request", "--output", "json"
+        )
+        assert json.loads(invoked.stdout)["result"]["status"] == "418"  # the edit is real
+
+        with served_from_stage(project, "main") as get:
+            redirected = get("/index.html?username=octocat", {"Referer": "http://x/index.html"})
+            assert redirected.status == 302  # version 1 of redirect, as deployed
+            assert redirected.getheader("Location").endswith("/other.html?username=octocat")
+            page = get("/index.html", {})
+            assert page.status == 200
+            assert "connect-src https://api.github.com" in page.getheader("Content-Security-Policy")
+            assert b"<form" in page.read()  # from the bucket
+            assert page.getheader("X-Cache") == "Miss from cloudfront"
+    finally:
+        source.write_text(original)
+
+
+@contextlib.contextmanager
+def served_from_stage(project, stage: str):
+    env = {**os.environ, **{k: v for k, v in project.env.items() if v is not None}}
+    env.pop("TF_CLI_CONFIG_FILE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "--config", str(project.root / "edgeform.toml"),
+         "serve", "--from-stage", stage, "--target", "local", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )  # fmt: skip
+    try:
+        seen = []
+        for line in process.stdout:
+            seen.append(line)
+            match = re.search(r"on http://127\.0\.0\.1:(\d+)/", line)
+            if match:
+                break
+        else:
+            raise AssertionError("serve --from-stage did not start:\n" + "".join(seen))
+        assert "deployed stage main" in seen[-1]
+        port = int(match.group(1))
+
+        def get(path, headers):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", path, headers=headers)
+            return connection.getresponse()
+
+        yield get
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 def test_a_function_change_reaches_cloudfront_in_one_deploy(project, first):

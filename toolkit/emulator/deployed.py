@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import urllib.error
 import urllib.request
 import zipfile
 from dataclasses import dataclass
@@ -38,6 +39,17 @@ class DeployedIds:
 def function_label(function_name: str) -> str:
     # `<project>--<stage>--<function>`: the config's own name reads best in the log.
     return function_name.rsplit("--", 1)[-1]
+
+
+def download(location: str, qualified_arn: str) -> bytes:
+    try:
+        with urllib.request.urlopen(location, timeout=30) as response:
+            return bytes(response.read())
+    except (urllib.error.URLError, OSError) as exc:
+        raise DeployedStackError(
+            f"cannot download the code of {qualified_arn}: {exc}",
+            "check the network and the credentials, then run edgeform serve again",
+        ) from None
 
 
 def safe_extract(data: bytes, folder: Path) -> None:
@@ -143,8 +155,7 @@ class DeployedSource:
         folder = self.work_dir / f"{conf['FunctionName']}-{conf['Version']}-{code_id}"
         if not folder.is_dir():
             folder.parent.mkdir(parents=True, exist_ok=True)
-            with urllib.request.urlopen(location, timeout=30) as response:
-                safe_extract(response.read(), folder)
+            safe_extract(download(location, qualified_arn), folder)
         return FunctionCode(
             name=conf["FunctionName"],
             runtime=conf["Runtime"],
