@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -38,11 +39,12 @@ class UsageError(EdgeformError):
 
 
 def log_line(tag: str, line: str) -> None:
-    click.echo(f"{time.strftime('%H:%M:%S')} [{tag}] {line}", err=True)
+    server_line(f"[{tag}] {line}")
 
 
 def server_line(line: str) -> None:
-    click.echo(f"{time.strftime('%H:%M:%S')} {line}", err=True)
+    # One write per line, no colour: these lines come at the rate of requests.
+    sys.stderr.write(f"{time.strftime('%H:%M:%S')} {line}\n")
 
 
 def request_options(func: F) -> F:
@@ -118,7 +120,12 @@ def sample_config() -> EdgeConfig:
     help="Serve what this stage has deployed (distribution, function versions, bucket).",
 )
 @click.option("--target", metavar="NAME", help="Target of --from-stage (default: the project's).")
-@click.option("--workers", default=4, show_default=True, help="Warm workers per function.")
+@click.option(
+    "--workers",
+    default=os.cpu_count() or 2,
+    show_default="the number of CPUs",
+    help="Warm workers per function (each keeps its own module state, like Lambda's).",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,

@@ -49,6 +49,10 @@ class HttpResponse:
         if not self.description:
             self.description = status_description(self.status)
 
+    def copy(self) -> HttpResponse:
+        """A copy whose header list can change without touching this one (tuples, bytes)."""
+        return HttpResponse(self.status, list(self.headers), self.body, self.description)
+
     def header(self, name: str) -> str | None:
         lower = name.lower()
         return next((v for k, v in self.headers if k.lower() == lower), None)
