@@ -1,11 +1,15 @@
 # edgeform: every target makes its own virtual environment; nothing needs installing by hand.
-# Usage: make deploy [STAGE=name] [TARGET=local|aws] | make test | make lint | make clean
+# Usage: make deploy [STAGE=name] [TARGET=local|aws] | make serve [PORT=8080] | make test
+#        | make bench | make lint | make clean
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAGE  ?=
 TARGET ?=
+PORT   ?= 8080
+# The demo's browser test drives Debian's chromium (Playwright never downloads a browser).
+CHROMIUM ?= /usr/bin/chromium
 
 # On a machine without internet, Terraform takes the AWS provider from a local mirror.
 # Found automatically where these machines keep it; override with EDGEFORM_PROVIDER_MIRROR=.
@@ -14,13 +18,37 @@ export EDGEFORM_PROVIDER_MIRROR
 
 STAGE_ARGS := $(if $(STAGE),--stage "$(STAGE)") $(if $(TARGET),--target "$(TARGET)")
 
-.PHONY: deploy destroy plan outputs render build test lint fmt clean
+.PHONY: deploy destroy plan outputs render build serve test bench lint fmt clean browser wrk
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# Installs a Debian package when it is missing and this is a Debian machine run as root;
+# otherwise says what to install.
+define need_package
+	@command -v $(1) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's $(2) (needed by $@)"; \
+	    apt-get install -y -q $(2) >/dev/null || { echo "apt-get install $(2) failed" >&2; exit 1; }; \
+	  else \
+	    echo "$@ needs $(1): install Debian's $(2) (sudo apt-get install $(2))" >&2; exit 1; \
+	  fi; }
+endef
+
+browser:
+	$(call need_package,$(CHROMIUM),chromium)
+
+wrk:
+	$(call need_package,wrk,wrk)
+
+serve: $(BIN)/.installed
+	$(BIN)/edgeform serve --port $(PORT) $(if $(STAGE),--stage "$(STAGE)")
+
+bench: $(BIN)/.installed wrk
+	$(BIN)/python bench/serve.py
 
 deploy: $(BIN)/.installed
 	$(BIN)/edgeform deploy $(STAGE_ARGS)
@@ -44,7 +72,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check toolkit
 
-test: $(BIN)/.installed lint
+test: $(BIN)/.installed lint browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 fmt: $(BIN)/.installed

@@ -112,6 +112,33 @@ def test_rule(fresh, path, status, x_cache):
     assert len(reply.header("x-amz-cf-id")) == 56
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "expected"),
+    [
+        ("/body/a.js?vr=echo-body", b"a=1", b"3 bytes, truncated=False: a=1"),
+        # Viewer request sees at most 40 KB, marked truncated; origin request up to 1 MB.
+        ("/body/a.js?vr=echo-body", b"x" * 50_000, b"40960 bytes, truncated=True: xxx"),
+        ("/body/a.js?or=echo-body", b"x" * 50_000, b"50000 bytes, truncated=False: xxx"),
+        (
+            "/body/a.js?vr=replace-request-body&or=echo-body",
+            b"a=1",
+            b"26 bytes, truncated=False: replaced by viewer request",
+        ),
+    ],
+)
+def test_include_body_passes_the_body_base64_within_the_limits(fresh, path, body, expected):
+    reply = fresh.request(path, method="POST", body=body)
+    assert (reply.status, reply.x_cache) == (200, GENERATED)
+    assert reply.body.startswith(expected), reply.body[:80]
+
+
+def test_a_callback_handler_fails_on_nodejs24(fresh):
+    reply = fresh.request("/cb24/a.js?vr=generate")
+    assert (reply.status, reply.x_cache) == (503, EXECUTION_ERROR)
+    lines = fresh.logs_for(reply.header("x-amz-cf-id"))
+    assert any("CallbackHandlerDeprecated" in line for line in lines), lines
+
+
 def test_a_validation_error_names_the_rule_and_the_function_in_the_log(fresh):
     reply = fresh.request("/py/vr/a.js?vr=set-country")
     lines = fresh.logs_for(reply.header("x-amz-cf-id"))

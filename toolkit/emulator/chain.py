@@ -195,7 +195,7 @@ class _Flow:
             self.config,
             forward_query_string=behavior.forward_query_string,
             body=events.body_block(body, "origin-request")
-            if orq is not None and orq.include_body and "body" in viewer_side
+            if orq is not None and orq.include_body and viewer_side["method"] in events.BODY_METHODS
             else None,
         )
         if orq is not None:
@@ -237,9 +237,7 @@ class _Flow:
         self, trigger: EdgeTrigger, request: dict[str, Any], response: HttpResponse
     ) -> HttpResponse:
         sent = events.response_dict(response)
-        evt = events.event(
-            trigger.event, self.config, self.served.request_id, request, sent
-        )
+        evt = events.event(trigger.event, self.config, self.served.request_id, request, sent)
         result = await self.invoke(trigger, evt)
         checked, violations = validation.check_response_result(trigger.event, sent, result)
         self.reject(trigger, violations)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 import uuid
@@ -66,10 +68,44 @@ class Outcome:
     duration_ms: float = 0.0
 
 
+def python_for(runtime: str) -> tuple[str, bool]:
+    """The interpreter for a pythonX.Y runtime: that version if installed, else this one.
+
+    The flag says whether the version matches what Lambda runs.
+    """
+    version = runtime.removeprefix("python")
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
+        return sys.executable, True
+    found = shutil.which(f"python{version}")
+    return (found, True) if found and _runs(found) else (sys.executable, False)
+
+
+@functools.cache
+def _runs(interpreter: str) -> bool:
+    # A pyenv shim is on the PATH even when its version is not selected, and then fails.
+    try:
+        done = subprocess.run([interpreter, "-c", "pass"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def runtime_note(code: FunctionCode) -> str | None:
+    """What differs between this machine and Lambda's runtime, if anything."""
+    if code.language == "python" and not python_for(code.runtime)[1]:
+        here = f"{sys.version_info.major}.{sys.version_info.minor}"
+        return (
+            f"{code.name}: Lambda runs {code.runtime}; no python{code.runtime[6:]} here, "
+            f"so it runs on Python {here}"
+        )
+    return None
+
+
 def worker_command(code: FunctionCode) -> list[str]:
     if code.language == "python":
         script = WORKERS / "python_worker.py"
-        return [sys.executable, "-I", str(script), str(code.code_dir), code.handler]
+        python, _ = python_for(code.runtime)
+        return [python, "-I", str(script), str(code.code_dir), code.handler]
     node = shutil.which("node")
     if node is None:
         raise RuntimeMissingError(

@@ -24,7 +24,13 @@ from toolkit.config import Behavior, Function, Project, load_project
 from toolkit.dependencies import DependencyInstaller
 from toolkit.emulator.cache import Ttls
 from toolkit.emulator.origin import SiteOrigin
-from toolkit.emulator.runtimes import EdgeLog, FunctionCode, FunctionPool
+from toolkit.emulator.runtimes import (
+    EdgeLog,
+    FunctionCode,
+    FunctionPool,
+    runtime_note,
+    worker_command,
+)
 from toolkit.emulator.stack import EdgeBehavior, EdgeTrigger, ServedStack
 from toolkit.errors import EdgeformError
 from toolkit.files import IGNORED_DIRS
@@ -128,6 +134,7 @@ class WorkingTreeSource:
         self._pools: dict[str, tuple[str, FunctionPool]] = {}  # name -> (digest, pool)
         self._generation = 0
         self._lock = asyncio.Lock()
+        self._notes: set[str] = set()
 
     async def current(self) -> ServedStack:
         fingerprint = project_fingerprint(self.settings.config_file, self._project)
@@ -179,7 +186,13 @@ class WorkingTreeSource:
         return project, codes, SiteOrigin(files, time.time())
 
     def _function_code(self, function: Function, entries: list[Entry]) -> tuple[str, FunctionCode]:
-        return function_code(function, entries, self.settings.work_dir)
+        digest, code = function_code(function, entries, self.settings.work_dir)
+        worker_command(code)  # a missing runtime (node) fails the build, not a request
+        note = runtime_note(code)
+        if note and note not in self._notes:
+            self._notes.add(note)
+            self.log("edgeform", note)
+        return digest, code
 
     async def _swap_pools(self, codes: dict[str, tuple[str, FunctionCode]]) -> None:
         old = self._pools
