@@ -297,7 +297,7 @@ async def _invoke_once(
 
     values = run.project.build_config_for(run.stage.name)
     entries = bundle_entries(fn, values, _installer(run.project))
-    work_dir = Workspace(run.project.root).base / "serve" / run.stage.slug
+    work_dir = Workspace(run.project.root).base / "invoke" / run.stage.slug
     _, code = function_code(fn, entries, work_dir)
     logs: list[str] = []
     pool = FunctionPool(code, lambda tag, line: logs.append(line), max_workers=1)

@@ -3,6 +3,9 @@
 .edgeform/stages/<target>/<stage slug>/   the rendered Terraform root module and its state
     bundles/<function>.zip                the function bundles Terraform uploads
 .edgeform/cache/deps/<key>/               installed function dependencies
+.edgeform/serve/<stage slug>/functions/   unpacked bundles that `edgeform serve` runs
+.edgeform/serve/deployed/<target>/<slug>/ code read back from a deployed stage (--from-stage)
+.edgeform/invoke/<stage slug>/functions/  unpacked bundles that `edgeform invoke` runs
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ X-Cache that CloudFront would give. The query parameter names the trigger and th
 from __future__ import annotations
 
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,13 @@ def fresh(edge):
         ("/py/vr/a.js?vr=not-object", 502, VALIDATION_ERROR),
         ("/py/vr/a.js?vr=unserializable", 502, VALIDATION_ERROR),
         ("/py/vr/a.js?vr=raise", 503, EXECUTION_ERROR),
+        ("/py/vr/a.js?vr=uri-too-long", 502, VALIDATION_ERROR),
+        ("/py/vr/a.js?vr=uri-long-ok", 403, ERROR),  # valid; S3 has no such key
+        ("/py/vr/a.js?vr=headers-too-large", 502, VALIDATION_ERROR),
+        ("/py/vr/a.js?vr=headers-large-ok", 200, MISS),
+        ("/py/vr/a.js?vr=base64-ok", 200, GENERATED),
+        ("/py/vr/a.js?vr=description-number", 502, VALIDATION_ERROR),
+        ("/py/vr/a.js?vr=custom-origin-local", 502, VALIDATION_ERROR),  # not in viewer request
         # origin request: Host is writable, 204 with a body and 41 KB are allowed here
         ("/py/or/a.js?or=set-host", 200, MISS),
         ("/py/or/a.js?or=status-204-body", 204, GENERATED),
@@ -80,6 +89,8 @@ def fresh(edge):
         ("/py/or/a.js?or=set-via", 502, VALIDATION_ERROR),
         ("/py/or/a.js?or=custom-origin-bad-port", 502, VALIDATION_ERROR),
         ("/py/or/a.js?or=status-600", 502, VALIDATION_ERROR),
+        ("/py/or/a.js?or=custom-origin-ip", 502, VALIDATION_ERROR),  # an IP is refused
+        ("/py/or/a.js?or=other-bucket", 502, ERROR),  # valid, but not a bucket served here
         # origin response: status and body may change; Via and X-Cache may not
         ("/py/ors/a.js?ors=status-201", 201, MISS),
         ("/py/ors/a.js?ors=set-via", 502, VALIDATION_ERROR),
@@ -130,6 +141,39 @@ def test_include_body_passes_the_body_base64_within_the_limits(fresh, path, body
     reply = fresh.request(path, method="POST", body=body)
     assert (reply.status, reply.x_cache) == (200, GENERATED)
     assert reply.body.startswith(expected), reply.body[:80]
+
+
+@pytest.fixture
+def api_origin():
+    """A custom origin on loopback that says what it was asked and with which headers."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            body = f"{self.path} {self.headers.get('X-From-Origin-Request')}".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Cache-Control", "max-age=60")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def test_origin_request_can_switch_to_a_custom_origin(fresh, api_origin):
+    path = f"/py/or/a.js?or=custom-origin-local&port={api_origin}"
+    reply = fresh.request(path)
+    assert (reply.status, reply.x_cache) == (200, MISS)
+    assert reply.body == f"/api/py/or/a.js?or=custom-origin-local&port={api_origin} yes".encode()
+    assert fresh.request(path).x_cache == HIT
 
 
 def test_a_callback_handler_fails_on_nodejs24(fresh):

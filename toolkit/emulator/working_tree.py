@@ -207,6 +207,10 @@ class WorkingTreeSource:
                     FunctionPool(code, self.log, self.settings.max_workers),
                 )
         await asyncio.gather(*(pool.close() for _, pool in old.values()))
+        in_use = {pool.code.code_dir for _, pool in self._pools.values()}
+        for folder in (self.settings.work_dir / "functions").glob("*"):
+            if folder not in in_use:
+                shutil.rmtree(folder, ignore_errors=True)  # an older build of a function
 
     def _behavior(self, behavior: Behavior) -> EdgeBehavior:
         triggers = {
