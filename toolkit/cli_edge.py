@@ -212,16 +212,7 @@ async def _serve(source: StackSource, port: int, project: Project, label: str) -
 @click.command()
 @click.argument("trigger", type=click.Choice(EVENT_TYPES))
 @request_options
-def event(
-    trigger: str,
-    uri: str,
-    querystring: str,
-    method: str,
-    headers: tuple[str, ...],
-    body: str,
-    include_body: bool,
-    status: int,
-) -> None:
+def event(trigger: str, **request: Any) -> None:
     """Print a sample event of TRIGGER, shaped exactly as CloudFront sends it.
 
     \b
@@ -230,17 +221,7 @@ def event(
       edgeform event origin-response --status 404 > event.json
       edgeform event viewer-request --method POST --body 'a=1' --include-body
     """
-    sample = build_event(
-        trigger,
-        uri=uri,
-        querystring=querystring,
-        method=method,
-        headers=headers,
-        body=body,
-        include_body=include_body,
-        status=status,
-        config=sample_config(),
-    )
+    sample = build_event(trigger, config=sample_config(), **request)
     click.echo(json.dumps(sample, indent=2))
 
 

@@ -273,6 +273,8 @@ class FunctionPool:
                 "errorType": "Runtime.InitTimeout",
                 "errorMessage": f"init took longer than {INIT_TIMEOUT:g} s",
             }
+        except OSError as exc:  # the interpreter could not be started at all
+            worker.init_error = {"errorType": "Runtime.StartError", "errorMessage": str(exc)}
         return worker
 
     def _context(self, timeout: float) -> dict[str, Any]:
