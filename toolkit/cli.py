@@ -21,9 +21,10 @@ import click
 from toolkit import __version__, cli_edge, pipeline
 from toolkit.config import CONFIG_FILE, Project, find_config, load_project
 from toolkit.console import Console, wants_color
-from toolkit.errors import EXIT_FAILED, EdgeformError
+from toolkit.errors import EXIT_FAILED, ConfigError, EdgeformError
 from toolkit.localcloud import LocalCloud
 from toolkit.names import resource_names
+from toolkit.rules import config_findings, sort_findings
 from toolkit.stage import git_branch, resolve_stage
 from toolkit.workspace import Workspace
 
@@ -85,6 +86,7 @@ Examples:
   edgeform build                     zip every function, config baked in
   edgeform render --stage main       write the stage's Terraform files
   edgeform validate --target aws     render, then terraform init and validate
+  edgeform lint                      every Lambda@Edge restriction, before a deploy
   edgeform stage --output json       the resolved stage and its resource names
   edgeform serve                     the site behind a local CloudFront, on 127.0.0.1:8080
   edgeform invoke redirect --trigger viewer-request --header Referer:/index.html
@@ -241,6 +243,51 @@ def validate(
         },
         f"{run.stage_dir}: valid",
     )
+
+
+@cli.command(name="lint")
+@stage_options
+@click.pass_context
+def lint_command(ctx: click.Context, stage: str | None, target: str | None, output: str) -> None:
+    """Check every Lambda@Edge restriction before anything is deployed.
+
+    Reads the config, builds the bundles, renders the stack in memory and reads the
+    functions' source; prints `path:line: ID message (hint)`, errors first, then
+    warnings. Exit status 1 on any error, 0 otherwise (warnings included). `deploy` runs the
+    same checks first and stops on an error.
+
+    \b
+    Examples:
+      edgeform lint
+      edgeform lint --output json      for CI annotations (see README)
+    """
+    try:
+        run = make_run(ctx, stage, target, output)
+    except ConfigError as exc:
+        config_file = ctx.obj.config or find_config(Path.cwd())
+        report = pipeline.LintReport(sort_findings(config_findings(exc.problems, config_file)))
+        _print_lint(ctx, report, output, {})
+        return
+    report = pipeline.lint(run, pipeline.build(run))
+    _print_lint(ctx, report, output, {"stage": run.stage.slug, "target": run.target.name})
+
+
+def _print_lint(
+    ctx: click.Context, report: pipeline.LintReport, output: str, about: dict[str, str]
+) -> None:
+    if output == "json":
+        click.echo(json.dumps({**about, **report.as_json()}, indent=2))
+    else:
+        for title, findings in (("errors", report.errors), ("warnings", report.warnings)):
+            if findings:
+                click.echo(f"{title}:")
+                for finding in findings:
+                    click.echo(f"  {finding.text()}")
+        errors, warnings = len(report.errors), len(report.warnings)
+        click.echo(
+            f"lint: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        )
+    ctx.exit(EXIT_FAILED if report.errors else 0)
 
 
 @cli.command(name="stage")

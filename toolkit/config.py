@@ -28,6 +28,7 @@ EVENT_TYPES: Final[tuple[EventType, ...]] = (
     "viewer-response",
 )
 REQUEST_EVENTS: Final = frozenset({"viewer-request", "origin-request"})
+MAX_ASSOCIATIONS: Final = 4  # Lambda@Edge associations per cache behavior
 
 # The only method sets CloudFront accepts for a cache behavior.
 METHOD_SETS: Final[tuple[tuple[str, ...], ...]] = (
@@ -579,6 +580,12 @@ def _triggers(
 ) -> tuple[Trigger, ...]:
     triggers: list[Trigger] = []
     seen: dict[str, int] = {}
+    r.check(
+        len(items) <= MAX_ASSOCIATIONS,
+        f"{key}.triggers",
+        f"{len(items)} associations; CloudFront allows {MAX_ASSOCIATIONS} per behavior",
+        "keep one function per event type",
+    )
     for i, item in enumerate(items):
         tkey = f"{key}.triggers[{i}]"
         item = r.table(item, tkey, _TRIGGER_KEYS)

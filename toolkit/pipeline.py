@@ -34,6 +34,9 @@ from toolkit.dependencies import DependencyInstaller, PlatformInstaller
 from toolkit.errors import EXIT_BAD_INPUT, EdgeformError, TerraformError
 from toolkit.localcloud import LocalCloud, claim_stage_state, stage_belongs_to
 from toolkit.render import RenderedStack, render_stack, write_stack
+from toolkit.rules import BundleInfo, Finding, check_model, sort_findings
+from toolkit.rules_source import check_sources
+from toolkit.rules_terraform import check_rendered
 from toolkit.site import SiteFile, site_files
 from toolkit.stage import Stage
 from toolkit.terraform import (
@@ -205,9 +208,69 @@ def plan(run: Run) -> PlanSummary:
     return _planned(run)[2]
 
 
+class LintError(EdgeformError):
+    """Lint found errors: nothing was rendered and no endpoint was touched (exit 1, as lint)."""
+
+
+@dataclass(frozen=True)
+class LintReport:
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "errors": [f.as_json() for f in self.errors],
+            "warnings": [f.as_json() for f in self.warnings],
+            "summary": {"errors": len(self.errors), "warnings": len(self.warnings)},
+        }
+
+
+def lint(run: Run, bundles: Sequence[Bundle]) -> LintReport:
+    """Every Lambda@Edge rule, on the model, the bundles, the rendered stack and the source."""
+    with run.console.step("lint") as step:
+        infos = [BundleInfo.from_zip(b.function, b.path.read_bytes()) for b in bundles]
+        rendered = render_stack(run.project, run.stage, run.target, bundles)
+        templates = run.project.templates_dir
+        report = LintReport(
+            sort_findings(
+                [
+                    *check_model(run.project, infos),
+                    *check_rendered(rendered.files, templates, run.project.root),
+                    *check_sources(run.project),
+                ]
+            )
+        )
+        step.summary = f"{len(report.errors)} errors, {len(report.warnings)} warnings"
+    return report
+
+
+def lint_or_stop(run: Run, bundles: Sequence[Bundle]) -> None:
+    report = lint(run, bundles)
+    for finding in report.warnings:
+        run.console.warn(finding.text())
+    if report.errors:
+        for finding in report.errors:
+            run.console.error(finding.text())
+        first = report.errors[0]
+        raise LintError(
+            f"lint found {len(report.errors)} error(s), {first.rule} first; nothing was "
+            "rendered and no endpoint was touched",
+            "fix them (edgeform lint lists them), then deploy again",
+        )
+
+
 def _planned(run: Run) -> tuple[str | None, StackCommands, PlanSummary]:
-    """Build, render, endpoint, init and plan: what deploy and plan share."""
-    render(run, build(run))
+    """Build, lint, render, endpoint, init and plan: what deploy and plan share."""
+    bundles = build(run)
+    lint_or_stop(run, bundles)
+    render(run, bundles)
     url = endpoint_url(run)
     stack = stack_commands(run, url)
     init(run, stack)
