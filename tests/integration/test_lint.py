@@ -18,10 +18,10 @@ from toolkit.cli import cli
 
 
 def lint(project: Path):
+    config = str(project / "edgeform.toml")
     result = CliRunner().invoke(
-        cli, ["--config", str(project / "edgeform.toml"), "lint", "--stage", "main", "--output",
-              "json"],
-    )  # fmt: skip
+        cli, ["--config", config, "lint", "--stage", "main", "--output", "json"]
+    )
     return result.exit_code, json.loads(result.stdout)
 
 
@@ -42,6 +42,17 @@ def config_edit(old: str, new: str):
 
 REDIRECT = 'source = "functions/redirect"\nruntime = "python3.12"'
 REDIRECT_TRIGGER = '{ event = "viewer-request", function = "redirect" },'
+SECURITY_TRIGGER = 'function = "security-headers" }'
+ENVIRONMENT = '  publish = true\n\n  environment {\n    variables = { A = "1" }\n  }'
+ARM64 = '  publish = true\n  architectures = ["arm64"]'
+CALLBACK = (
+    "// callback style\nexports.handler = (event, context, callback) => {\n"
+    "  callback(null, event.Records[0].cf.request);\n};\n"
+)
+
+
+def template_edit(name: str, old: str, new: str):
+    return lambda root: edit(root / "terraform" / name, old, new)
 
 
 def add_big_file(root: Path) -> None:
@@ -76,13 +87,28 @@ def redirect_source(root: Path, extra: str) -> None:
 
 # rule, how to break it, the file the finding points at, a pattern for its line
 ERRORS = [
-    ("LE100", config_edit('name = "edgeform-demo"', 'nmae = "x"'), "edgeform.toml", r"^\[project\]"),
+    (
+        "LE100",
+        config_edit('name = "edgeform-demo"', 'nmae = "x"'),
+        "edgeform.toml",
+        r"^\[project\]",
+    ),
     ("LE101", config_edit(REDIRECT, REDIRECT.replace("3.12", "3.9")), "edgeform.toml", "python3.9"),
-    ("LE101", config_edit(REDIRECT, REDIRECT.replace("python3.12", "ruby3.3")), "edgeform.toml", "ruby"),
+    (
+        "LE101",
+        config_edit(REDIRECT, REDIRECT.replace("python3.12", "ruby3.3")),
+        "edgeform.toml",
+        "ruby",
+    ),
     ("LE102", config_edit("memory = 128", "memory = 256"), "edgeform.toml", "memory = 256"),
     ("LE103", config_edit("timeout = 5", "timeout = 10"), "edgeform.toml", "timeout = 10"),
     ("LE104", add_big_file, "edgeform.toml", r'source = "functions/redirect"'),
-    ("LE105", config_edit(REDIRECT_TRIGGER, REDIRECT_TRIGGER * 2), "edgeform.toml", "viewer-request"),
+    (
+        "LE105",
+        config_edit(REDIRECT_TRIGGER, REDIRECT_TRIGGER * 2),
+        "edgeform.toml",
+        "viewer-request",
+    ),
     (
         "LE106",
         config_edit("triggers = [", "triggers = [" + REDIRECT_TRIGGER * 4),
@@ -91,50 +117,52 @@ ERRORS = [
     ),
     (
         "LE107",
-        config_edit('function = "security-headers" }', 'function = "security-headers", include_body = true }'),
+        config_edit(SECURITY_TRIGGER, SECURITY_TRIGGER[:-2] + ", include_body = true }"),
         "edgeform.toml",
         "include_body",
     ),
     ("LE108", many_behaviors, "edgeform.toml", r"^\[\[behaviors\]\]"),
     (
         "LE109",
-        config_edit("[default_behavior]", '[[behaviors]]\npath_pattern = "/a b/*"\n\n[default_behavior]'),
+        config_edit(
+            "[default_behavior]", '[[behaviors]]\npath_pattern = "/a b"\n[default_behavior]'
+        ),
         "edgeform.toml",
         "path_pattern",
     ),
     (
         "LE201",
-        lambda r: edit(r / "terraform" / "distribution.tf.j2", ".qualified_arn", ".arn"),
+        template_edit("distribution.tf.j2", ".qualified_arn", ".arn"),
         "terraform/distribution.tf.j2",
         "lambda_arn",
     ),
     (
         "LE201",
-        lambda r: edit(r / "terraform" / "functions.tf.j2", "publish = true", "publish = false"),
+        template_edit("functions.tf.j2", "publish = true", "publish = false"),
         "terraform/functions.tf.j2",
         r"^\s*publish =",
     ),
     (
         "LE202",
-        lambda r: edit(r / "terraform" / "providers.tf.j2", 'provider_settings("us-east-1")', 'provider_settings("eu-west-1")'),
+        template_edit("providers.tf.j2", '_settings("us-east-1")', '_settings("eu-west-1")'),
         "terraform/functions.tf.j2",
         "provider",
     ),
     (
         "LE203",
-        lambda r: edit(r / "terraform" / "iam.tf.j2", ', "edgelambda.amazonaws.com"', ""),
+        template_edit("iam.tf.j2", ', "edgelambda.amazonaws.com"', ""),
         "terraform/iam.tf.j2",
         "identifiers",
     ),
     (
         "LE204",
-        lambda r: edit(r / "terraform" / "functions.tf.j2", "  publish = true", "  publish = true\n\n  environment {\n    variables = { A = \"1\" }\n  }"),
+        template_edit("functions.tf.j2", "  publish = true", ENVIRONMENT),
         "terraform/functions.tf.j2",
         "environment",
     ),
     (
         "LE204",
-        lambda r: edit(r / "terraform" / "functions.tf.j2", "  publish = true", '  publish = true\n  architectures = ["arm64"]'),
+        template_edit("functions.tf.j2", "  publish = true", ARM64),
         "terraform/functions.tf.j2",
         "architectures",
     ),
@@ -158,14 +186,11 @@ ERRORS = [
     ),
     (
         "LE302",
-        lambda r: node_function(
-            r, "nodejs24.x", "// callback style\nexports.handler = (event, context, callback) => {\n"
-            "  callback(null, event.Records[0].cf.request);\n};\n"
-        ),
+        lambda r: node_function(r, "nodejs24.x", CALLBACK),
         "functions/edge/index.js",
         "exports.handler",
     ),
-]  # fmt: skip
+]
 
 WARNINGS = [
     (
