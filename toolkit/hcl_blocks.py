@@ -128,8 +128,17 @@ class _Reader:
         start, depth = self.pos, 0
         while self.pos < len(self.text):
             char = self.text[self.pos]
-            if depth == 0 and (char == until or (until == "\n" and char in "#")):
+            line_comment = char == "#" or self.text.startswith("//", self.pos)
+            if depth == 0 and (char == until or (until == "\n" and line_comment)):
                 break
+            if line_comment:  # inside brackets: skip to the end of the line
+                end = self.text.find("\n", self.pos)
+                self.pos = len(self.text) if end < 0 else end
+                continue
+            if self.text.startswith("/*", self.pos):
+                end = self.text.find("*/", self.pos + 2)
+                self.pos = len(self.text) if end < 0 else end + 2
+                continue
             if char == '"':
                 self.string()
                 continue
