@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 
 import pytest
 from click.testing import CliRunner
@@ -130,3 +131,14 @@ def test_changes_to_functions_site_and_config_are_served_by_the_next_request(tmp
         assert any("reload failed" in line for line in edge.logs)
     finally:
         edge.stop()
+
+
+def test_serve_on_a_busy_port_says_so_and_exits_1(demo_dir):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli(demo_dir, "serve", "--port", str(port), "--stage", "main")
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "--port 0" in result.output
