@@ -148,26 +148,29 @@ def serve(
       edgeform serve --from-stage main --target local   what main has deployed
     """
     run = _local_run(ctx, from_stage or stage, target, "text", strict=bool(from_stage))
-    slug_dir = Workspace(run.project.root).base / "serve"
-    source: StackSource
-    if from_stage:
-        deployed = pipeline.deployed_stage(run)
-        session = AwsSession(run.target, deployed.endpoint_url)
-        ids = DeployedIds(deployed.distribution_id, deployed.bucket)
-        work_dir = slug_dir / "deployed" / run.target.name / run.stage.slug
-        source = DeployedSource(session, ids, work_dir, log_line, workers)
-    else:
-        settings = ServeSettings(
-            run.project.config_file,
-            run.stage.name,
-            run.stage.slug,
-            slug_dir / run.stage.slug,
-            workers,
-        )
-        source = WorkingTreeSource(settings, _installer, log_line)
+    source = _stack_source(run, bool(from_stage), workers)
     label = f"deployed stage {from_stage}" if from_stage else f"stage {run.stage.name}"
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(source, port, run.project, label))
+
+
+def _stack_source(run: pipeline.Run, deployed: bool, workers: int) -> StackSource:
+    """What to serve: the stage as deployed, or the working tree with the stage's config."""
+    serve_dir = Workspace(run.project.root).base / "serve"
+    if deployed:
+        stage = pipeline.deployed_stage(run)
+        session = AwsSession(run.target, stage.endpoint_url)
+        ids = DeployedIds(stage.distribution_id, stage.bucket)
+        work_dir = serve_dir / "deployed" / run.target.name / run.stage.slug
+        return DeployedSource(session, ids, work_dir, log_line, workers)
+    settings = ServeSettings(
+        run.project.config_file,
+        run.stage.name,
+        run.stage.slug,
+        serve_dir / run.stage.slug,
+        workers,
+    )
+    return WorkingTreeSource(settings, _installer, log_line)
 
 
 def _local_run(
