@@ -22,7 +22,6 @@ from toolkit.emulator.chain import EdgeChain
 from toolkit.emulator.deployed import DeployedIds, DeployedSource
 from toolkit.emulator.events import EdgeConfig, HttpResponse, ViewerRequest
 from toolkit.emulator.runtimes import FunctionPool
-from toolkit.emulator.server import EdgeServer
 from toolkit.emulator.stack import StackSource
 from toolkit.emulator.working_tree import ServeSettings, WorkingTreeSource, function_code
 from toolkit.errors import EXIT_BAD_INPUT, EXIT_FAILED, EdgeformError, StageError
@@ -192,6 +191,8 @@ def _installer(project: Project) -> PlatformInstaller:
 
 
 async def _serve(source: StackSource, port: int, project: Project, label: str) -> None:
+    from toolkit.emulator.server import EdgeServer  # aiohttp: loaded for serve only
+
     await source.current()  # build before listening: a broken project fails here, loudly
     server = EdgeServer(EdgeChain(source, server_line), server_line)
     try:

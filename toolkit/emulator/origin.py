@@ -18,8 +18,6 @@ from email.utils import formatdate
 from typing import Any, Final, Protocol
 from urllib.parse import unquote
 
-import aiohttp
-
 from toolkit.aws.site_sync import cache_control, content_type
 from toolkit.emulator.events import HttpResponse, error_page, from_cf_headers
 
@@ -129,6 +127,8 @@ async def fetch_custom(
     request: Mapping[str, Any], spec: Mapping[str, Any], request_id: str
 ) -> HttpResponse:
     """Fetch from a custom origin an origin-request function chose, as CloudFront would."""
+    import aiohttp  # only here: every other command of the CLI goes without it
+
     query = f"?{request['querystring']}" if request.get("querystring") else ""
     url = (
         f"{spec['protocol']}://{spec['domainName']}:{spec['port']}"
