@@ -10,7 +10,8 @@ Three runs, each with wrk (Debian's `wrk`, one thread) as the load generator in 
   (c) the floor: the same site files from the stdlib's static file server (bench/static_server.py,
       http.server with keep-alive).
 Each figure is the median of --runs runs. This machine is a VM whose CPU time is sometimes
-stolen by its host; each run reports the steal (from /proc/stat) so a bad run can be seen.
+stolen by its host; each run reports the steal (from /proc/stat) so a bad run can be seen,
+and the CPU time the server and its workers spent per request, which steal does not change.
 """
 
 from __future__ import annotations
@@ -114,18 +115,44 @@ def wrk_figures(output: str) -> dict[str, float]:
     }
 
 
-def load(url: str, connections: int, duration: float, script: Path | None) -> dict[str, float]:
+def tree_cpu_seconds(root_pid: int) -> float:
+    """CPU time (user + system) used so far by a process and all its descendants."""
+    parents: dict[int, int] = {}
+    times: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = int(fields[11]) + int(fields[12])
+    tree, frontier = {root_pid}, [root_pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(times.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def load(
+    url: str, connections: int, duration: float, script: Path | None, server_pid: int
+) -> dict[str, float]:
     command = ["wrk", "-t1", f"-c{connections}", "--latency"]
     if script is not None:
         command += ["-s", str(script)]
     # Warm up (workers, cache) for a second, then measure.
     subprocess.run([*command, "-d1s", url], check=True, capture_output=True)
-    before = cpu_ticks()
+    before, cpu_before = cpu_ticks(), tree_cpu_seconds(server_pid)
     out = subprocess.run(
         [*command, f"-d{duration:g}s", url], check=True, capture_output=True, text=True
     )
-    after = cpu_ticks()
+    after, cpu_after = cpu_ticks(), tree_cpu_seconds(server_pid)
     figures = wrk_figures(out.stdout)
+    requests = figures["rps"] * duration
+    # CPU per request (server and its workers): what a dedicated core would give, steal or not.
+    figures["cpu_ms"] = round(1000 * (cpu_after - cpu_before) / requests, 3) if requests else 0.0
     total = sum(after) - sum(before)
     figures["steal_pct"] = round(100 * (after[7] - before[7]) / total, 1) if total else 0.0
     return figures
@@ -141,11 +168,12 @@ def cpu_ticks() -> list[int]:
 
 
 def best_of(
-    runs: int, url: str, connections: int, duration: float, script: Path | None
+    runs: int, url: str, connections: int, duration: float, script: Path | None, pid: int
 ) -> dict[str, float]:
     """The median run by requests per second: this machine's CPU time comes in bursts."""
     measured = sorted(
-        (load(url, connections, duration, script) for _ in range(runs)), key=lambda r: r["rps"]
+        (load(url, connections, duration, script, pid) for _ in range(runs)),
+        key=lambda r: r["rps"],
     )
     return measured[len(measured) // 2]
 
@@ -183,6 +211,7 @@ def main() -> None:
                     args.connections,
                     args.duration,
                     script,
+                    process.pid,
                 )
             finally:
                 process.terminate()
@@ -200,6 +229,7 @@ def main() -> None:
                 args.connections,
                 args.duration,
                 None,
+                static.pid,
             )
         finally:
             static.terminate()
@@ -208,11 +238,14 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, wrk -t1 -c{args.connections}, {args.duration:g} s per run, "
         f"median of {args.runs} runs"
     )
-    print(f"{'run':36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'steal %':>8}")
+    print(
+        f"{'run':36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'steal %':>8} "
+        f"{'CPU ms/req':>10}"
+    )
     for label, figures in results.items():
         print(
             f"{label:36} {figures['rps']:>9} {figures['p50_ms']:>8} {figures['p99_ms']:>8} "
-            f"{figures['errors']:>7} {figures['steal_pct']:>8}"
+            f"{figures['errors']:>7} {figures['steal_pct']:>8} {figures['cpu_ms']:>10}"
         )
 
 
