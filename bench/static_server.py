@@ -2,7 +2,8 @@
 
 `python -m http.server` speaks HTTP/1.0 (a new connection per request) and listens with a
 backlog of 5, so a load generator with more connections waits for SYN retries and measures
-that. This is the same handler with keep-alive and a normal backlog: a plain static server.
+that. This is the same handler with keep-alive, a normal backlog and TCP_NODELAY: a plain
+static server.
     python bench/static_server.py PORT DIRECTORY
 """
 
@@ -15,6 +16,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 class KeepAliveHandler(SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # The handler writes headers and body in small pieces; with Nagle on, each response waits
+    # for the client's delayed ACK (40 ms) and the "floor" measures that instead.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:
         pass
