@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -370,6 +371,7 @@ def _parse(r: _Reader, data: Mapping[str, Any], config_file: Path) -> Project | 
     site = _folder(r, project, "site", "site", root)
     templates = _folder(r, project, "templates", "terraform", root)
     root_object = r.value(project, "project", "default_root_object", str, "index.html")
+    _composed(r, root_object, "project.default_root_object")
     r.check(
         bool(root_object) and not root_object.startswith("/"),
         "project.default_root_object",
@@ -384,6 +386,7 @@ def _parse(r: _Reader, data: Mapping[str, Any], config_file: Path) -> Project | 
         f"use one of: {', '.join(PRICE_CLASSES)}",
     )
     comment = r.value(project, "project", "comment", str, "")
+    _composed(r, comment, "project.comment")
     r.check(
         len(comment) <= 128,
         "project.comment",
@@ -663,6 +666,7 @@ def _targets(r: _Reader, data: Mapping[str, Any]) -> dict[str, Target]:
             'write an AWS region, e.g. "eu-west-1"',
         )
         profile = r.value(spec, key, "profile", str, None)
+        _composed(r, profile, f"{key}.profile")
         endpoint = r.value(spec, key, "endpoint", str, None)
         if endpoint is not None:
             r.check(
@@ -708,6 +712,18 @@ def _stages(
     return stages
 
 
+def _composed(r: _Reader, value: str | None, key: str) -> None:
+    # Terraform normalizes string literals to Unicode NFC: a decomposed "U\u0300" would reach
+    # AWS as "\u00d9", another string (another S3 key, for the root object). Refuse, don't guess.
+    if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
+        r.problem(
+            key,
+            "is not in Unicode NFC; Terraform would change it to "
+            f"{unicodedata.normalize('NFC', value)!r}",
+            "write it with composed characters (NFC), and name files the same way",
+        )
+
+
 def _tags(r: _Reader, data: Mapping[str, Any]) -> dict[str, str]:
     tags: dict[str, str] = {}
     for key, value in r.table(data, "project.tags", data).items():
@@ -731,7 +747,8 @@ def _tags(r: _Reader, data: Mapping[str, Any]) -> dict[str, str]:
                 f"{value!r} is not a valid tag value",
                 "use at most 256 letters, digits, spaces and _ . : / = + - @",
             )
-            if ok:
+            _composed(r, value, full)
+            if ok and unicodedata.is_normalized("NFC", value):
                 tags[key] = value
     return tags
 

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,13 @@ TRICKY = [
     "*/",
     "'",
 ]
-TEXT = st.lists(st.one_of(st.sampled_from(TRICKY), st.text(max_size=8)), max_size=10).map("".join)
+# In NFC: edgeform refuses decomposed strings, because Terraform normalizes them to NFC
+# (this test found that, with "U" + U+0300 arriving as "\u00d9").
+TEXT = (
+    st.lists(st.one_of(st.sampled_from(TRICKY), st.text(max_size=8)), max_size=10)
+    .map("".join)
+    .map(lambda text: unicodedata.normalize("NFC", text))
+)
 PATH_ALPHABET = "abcXYZ019_-.*$/~\"'@:+&?"
 TAG_ALPHABET = st.one_of(st.sampled_from(list(" _.:/=+-@")), st.characters(categories=["L", "N"]))
 EXAMPLES = int(os.environ.get("EDGEFORM_HCL_EXAMPLES", "8"))
@@ -123,7 +130,7 @@ def workspace(tmp_path_factory, initialized, terraform_environ):
     comment=TEXT.filter(lambda s: 0 < len(s) <= 128),  # empty means "the default comment"
     root_object=TEXT.filter(lambda s: s and not s.startswith("/")),
     profile=TEXT.filter(bool),
-    tag=st.text(TAG_ALPHABET, max_size=30),
+    tag=st.text(TAG_ALPHABET, max_size=30).map(lambda text: unicodedata.normalize("NFC", text)),
     patterns=st.lists(
         st.text(PATH_ALPHABET, min_size=1, max_size=30).filter(lambda p: p not in ("*", "/*")),
         min_size=3,

@@ -288,3 +288,19 @@ tags = { stage = "x", "aws:foo" = "y", team = "a\\u0000b" }""",
 
 def test_event_types_are_in_cloudfront_order():
     assert EVENT_TYPES == ("viewer-request", "origin-request", "origin-response", "viewer-response")
+
+
+def test_strings_terraform_would_normalize_are_refused(tmp_path):
+    from tests.conftest import copy_demo
+
+    project = copy_demo(tmp_path / "demo")
+    config = project / "edgeform.toml"
+    config.write_text(
+        config.read_text().replace(
+            'default_root_object = "index.html"', 'default_root_object = "U\u0300.html"'
+        )
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_project(config)
+    assert "project.default_root_object" in str(caught.value)
+    assert "NFC" in str(caught.value)
