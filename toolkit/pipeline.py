@@ -99,9 +99,12 @@ def build(run: Run, installer: DependencyInstaller | None = None) -> list[Bundle
     return bundles
 
 
-def render(run: Run, bundles: list[Bundle]) -> RenderedStack:
+def render(
+    run: Run, bundles: Sequence[Bundle], stack: RenderedStack | None = None
+) -> RenderedStack:
+    """Write the stage's files; `stack` is one lint already rendered from the same bundles."""
     with run.console.step("render") as step:
-        stack = render_stack(run.project, run.stage, run.target, bundles)
+        stack = stack or render_stack(run.project, run.stage, run.target, bundles)
         write_stack(stack, run.stage_dir)
         step.summary = f"{len(stack.files)} files in {run.stage_dir}"
     return stack
@@ -215,6 +218,7 @@ class LintError(EdgeformError):
 @dataclass(frozen=True)
 class LintReport:
     findings: list[Finding]
+    stack: RenderedStack | None = None  # the stack lint checked, rendered in memory
 
     @property
     def errors(self) -> list[Finding]:
@@ -245,13 +249,15 @@ def lint(run: Run, bundles: Sequence[Bundle]) -> LintReport:
                     *check_rendered(rendered.files, templates, run.project.root),
                     *check_sources(run.project),
                 ]
-            )
+            ),
+            rendered,
         )
         step.summary = f"{len(report.errors)} errors, {len(report.warnings)} warnings"
     return report
 
 
-def lint_or_stop(run: Run, bundles: Sequence[Bundle]) -> None:
+def lint_or_stop(run: Run, bundles: Sequence[Bundle]) -> RenderedStack | None:
+    """Lint; stop on an error, else hand on the stack lint rendered so it is not made twice."""
     report = lint(run, bundles)
     for finding in report.warnings:
         run.console.warn(finding.text())
@@ -264,13 +270,13 @@ def lint_or_stop(run: Run, bundles: Sequence[Bundle]) -> None:
             "rendered and no endpoint was touched",
             "fix them (edgeform lint lists them), then deploy again",
         )
+    return report.stack
 
 
 def _planned(run: Run) -> tuple[str | None, StackCommands, PlanSummary]:
     """Build, lint, render, endpoint, init and plan: what deploy and plan share."""
     bundles = build(run)
-    lint_or_stop(run, bundles)
-    render(run, bundles)
+    render(run, bundles, lint_or_stop(run, bundles))
     url = endpoint_url(run)
     stack = stack_commands(run, url)
     init(run, stack)
