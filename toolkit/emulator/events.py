@@ -221,11 +221,12 @@ def sample_event(
     if event_type.startswith("origin-"):
         body = request.get("body")
         request = origin_request_dict(request, config, forward_query_string=True, body=body)
+    rid = request_id(repr(viewer))
     if event_type in limits.REQUEST_EVENTS:
-        return event(event_type, config, request_id(repr(viewer)), request)
+        return event(event_type, config, rid, request)
     request.pop("body", None)
     answered = response or HttpResponse(200, [("Content-Type", "text/html")])
-    return event(event_type, config, request_id(repr(viewer)), request, response_dict(answered))
+    return event(event_type, config, rid, request, response_dict(answered))
 
 
 def error_page(status: int, message: str, request_id: str) -> HttpResponse:
