@@ -1,6 +1,7 @@
 # edgeform: every target makes its own virtual environment; nothing needs installing by hand.
 # Usage: make deploy [STAGE=name] [TARGET=local|aws] | make serve [PORT=8080] | make test
-#        | make bench | make lint | make clean
+#        | make check (the inner loop: lint and unit tests, under a minute) | make bench
+#        | make lint | make clean
 
 PYTHON ?= python3
 VENV   := .venv
@@ -18,7 +19,7 @@ export EDGEFORM_PROVIDER_MIRROR
 
 STAGE_ARGS := $(if $(STAGE),--stage "$(STAGE)") $(if $(TARGET),--target "$(TARGET)")
 
-.PHONY: deploy destroy plan outputs render build serve test bench lint fmt clean browser wrk
+.PHONY: deploy destroy plan outputs render build serve test check bench lint fmt clean browser wrk
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,9 +69,15 @@ render: $(BIN)/.installed
 build: $(BIN)/.installed
 	$(BIN)/edgeform build $(STAGE_ARGS)
 
+# ruff, then the import contracts of pyproject.toml (imports run one way).
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check toolkit
+	$(BIN)/ruff format --check toolkit tests bench
+	$(BIN)/lint-imports --no-cache
+
+# The inner loop: lint and the unit tests (pure code, no I/O).
+check: lint
+	$(BIN)/python -m pytest -q tests/unit $(PYTEST_ARGS)
 
 test: $(BIN)/.installed lint browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -79,4 +86,4 @@ fmt: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .edgeform .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .edgeform .pytest_cache .ruff_cache .hypothesis .import_linter_cache

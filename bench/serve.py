@@ -179,7 +179,7 @@ def best_of(
 
 
 def serve(project: Path, port: int) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "toolkit", "serve", "--port", str(port), "--stage", "bench"]
+    command = [sys.executable, "-m", "edgeform", "serve", "--port", str(port), "--stage", "bench"]
     return start(command, project, r"on http://127\.0\.0\.1")
 
 

@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from toolkit.config import Project, load_project
-from toolkit.stage import Stage, slugify
+from edgeform.config import load_project
+from edgeform.model.project import Project
+from edgeform.model.stage import Stage, slugify
 
 REPO = Path(__file__).resolve().parent.parent
-DEMO_PARTS = ("edgeform.toml", "functions", "site", "terraform")
+DEMO_PARTS = ("edgeform.toml", "functions", "site")
+OVERRIDES = "templates"  # a demo copy's own template folder, when a test needs one
 
 
 def copy_demo(dest: Path) -> Path:
@@ -24,6 +25,24 @@ def copy_demo(dest: Path) -> Path:
         else:
             shutil.copy2(source, dest / part)
     return dest
+
+
+def override_template(root: Path, name: str) -> Path:
+    """The project's own copy of template `name` (a copy of the shipped one, or a new file),
+    with `project.templates` pointed at the override folder."""
+    from edgeform.render.environment import shipped_templates
+
+    folder = root / OVERRIDES
+    config = root / "edgeform.toml"
+    if not folder.is_dir():
+        folder.mkdir()
+        text = config.read_text()
+        config.write_text(text.replace("[project]\n", f'[project]\ntemplates = "{OVERRIDES}"\n', 1))
+    path = folder / name
+    shipped = shipped_templates() / name
+    if not path.exists() and shipped.is_file():
+        shutil.copy2(shipped, path)
+    return path
 
 
 @pytest.fixture

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import re
+import subprocess
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.dependencies import PlatformInstaller
-from toolkit.emulator.chain import EdgeChain
-from toolkit.emulator.server import EdgeServer
-from toolkit.emulator.working_tree import ServeSettings, WorkingTreeSource
+from edgeform.build.dependencies import PlatformInstaller
+from edgeform.emulator.chain import EdgeChain
+from edgeform.emulator.server import EdgeServer
+from edgeform.emulator.working_tree import ServeSettings, WorkingTreeSource
+from edgeform.model.stage import Stage
 
 
 class FakeClock:
@@ -63,8 +67,7 @@ class ServerThread:
     async def _start(self) -> int:
         settings = ServeSettings(
             self.project_dir / "edgeform.toml",
-            self.stage,
-            self.stage,
+            Stage(self.stage, self.stage, "test"),
             self.project_dir / ".edgeform" / "serve" / self.stage,
         )
         installer = PlatformInstaller(self.project_dir / ".edgeform" / "cache" / "deps")
@@ -98,3 +101,22 @@ class ServerThread:
 
     def logs_for(self, request_id: str) -> list[str]:
         return [line for line in self.logs if request_id in line]
+
+
+def served_url(process: subprocess.Popen[str]) -> str:
+    """The URL an `edgeform serve` subprocess announces; its output is drained from then on."""
+    assert process.stdout is not None
+    seen = []
+    for line in process.stdout:
+        seen.append(line)
+        match = re.search(r"on (http://127\.0\.0\.1:\d+)/", line)
+        if match:
+            # Keep reading, so the server never blocks on a full pipe.
+            threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
+            return match.group(1)
+    raise AssertionError("edgeform serve did not start:\n" + "".join(seen))
+
+
+def _drain(stream: Iterator[str]) -> None:
+    for _ in stream:
+        pass

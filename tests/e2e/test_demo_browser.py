@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_demo
+from tests.emulator_helpers import served_url
 
 CHROMIUM = os.environ.get("EDGEFORM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -84,36 +85,18 @@ def served_demo(tmp_path: Path, fake_api: str) -> Iterator[str]:
         config.read_text().replace('"https://api.github.com"', json.dumps(fake_api), 1)
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "toolkit", "serve", "--port", "0"],
+        [sys.executable, "-m", "edgeform", "serve", "--port", "0"],
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     try:
-        url = _served_url(process)
+        url = served_url(process)
         yield url
     finally:
         process.terminate()
         process.wait(10)
-
-
-def _served_url(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    seen = []
-    for line in process.stdout:
-        seen.append(line)
-        match = re.search(r"on (http://127\.0\.0\.1:\d+)/", line)
-        if match:
-            # Keep reading, so the server never blocks on a full pipe.
-            threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
-            return match.group(1)
-    raise AssertionError("edgeform serve did not start:\n" + "".join(seen))
-
-
-def _drain(stream: Iterator[str]) -> None:
-    for _ in stream:
-        pass
 
 
 @pytest.fixture(scope="module")

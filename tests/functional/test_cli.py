@@ -1,0 +1,213 @@
+"""The edgeform command as users and CI run it."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from edgeform import __version__
+from edgeform.cli import cli
+from edgeform.console import wants_color
+
+ANSI = "\x1b["
+
+
+@pytest.fixture
+def run(demo_dir, monkeypatch):
+    monkeypatch.chdir(demo_dir)
+    for var in ("EDGEFORM_STAGE", "GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME"):
+        monkeypatch.delenv(var, raising=False)
+
+    def invoke(*args, env=None):
+        return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def test_version():
+    out = subprocess.run(
+        [sys.executable, "-m", "edgeform", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"edgeform, version {__version__}"
+
+
+def test_help_has_examples_and_exit_codes(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.output
+    assert "Exit statuses: 0 ok, 1 a step failed, 2 bad input" in result.output
+    for command in ("build", "render", "validate", "stage"):
+        sub = run(command, "--help")
+        assert sub.exit_code == 0
+        assert "Examples:" in sub.output
+        assert f"edgeform {command}" in sub.output
+
+
+def test_render_json(run, demo_dir):
+    result = run("render", "--stage", "feature/Login", "--output", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"stage", "target", "dir", "files"}
+    assert data["target"] == "local"
+    assert data["stage"].startswith("feature-logi-h")  # cut to 12, then the hash
+    assert data["dir"] == str(demo_dir / ".edgeform" / "stages" / "local" / data["stage"])
+    assert "distribution.tf" in data["files"]
+    for name in data["files"]:
+        assert (demo_dir / data["dir"] / name).is_file()
+    assert "✓ render" in result.stderr  # progress on stderr, JSON alone on stdout
+
+
+def test_build_json_matches_the_files(run):
+    result = run("build", "--stage", "main", "--output", "json")
+    assert result.exit_code == 0, result.output
+    bundles = json.loads(result.stdout)["bundles"]
+    assert [b["function"] for b in bundles] == ["redirect", "security-headers"]
+    for bundle in bundles:
+        data = Path(bundle["path"]).read_bytes()
+        assert bundle["size"] == len(data)
+        assert bundle["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_builds_of_two_checkouts_agree(run, demo_dir, tmp_path):
+    """Same sources in another folder, another time: the same bundle hashes."""
+    from tests.conftest import copy_demo
+
+    first = json.loads(run("build", "--stage", "main", "--output", "json").stdout)
+    other = copy_demo(tmp_path / "other")
+    second = CliRunner().invoke(
+        cli,
+        ["--config", str(other / "edgeform.toml"), "build", "--stage", "main", "--output", "json"],
+    )
+    assert [b["sha256"] for b in first["bundles"]] == [
+        b["sha256"] for b in json.loads(second.stdout)["bundles"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda t: t.replace("memory = 128", "memroy = 128", 1),
+            "edgeform.toml: functions.redirect.memroy: unknown key (did you mean memory?)",
+        ),
+        (
+            lambda t: t.replace("timeout = 5", 'timeout = "5"', 1),
+            "edgeform.toml: functions.redirect.timeout: expected an integer, got a string ('5') "
+            "(write timeout = 1)",
+        ),
+        (
+            lambda t: t.replace('function = "redirect"', 'function = "redirct"'),
+            "edgeform.toml: default_behavior.triggers[0].function: no function named 'redirct' "
+            "(define [functions.redirct] or use one of: redirect, security-headers)",
+        ),
+        (
+            lambda t: t + '\n[[behaviors]]\npath_pattern = "/api/{v}"\n',
+            "edgeform.toml: behaviors[0].path_pattern: '/api/{v}' is not a CloudFront path pattern",
+        ),
+        (
+            lambda t: t.replace(
+                '{ event = "origin-response", function = "security-headers" },',
+                '{ event = "viewer-request", function = "security-headers" },',
+            ),
+            "edgeform.toml: default_behavior.triggers[1].event: viewer-request already runs "
+            "'redirect' (triggers[0])",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["build", "render", "stage"])
+def test_config_mistakes_exit_2_and_touch_nothing(run, demo_dir, edit, message, command):
+    config = demo_dir / "edgeform.toml"
+    config.write_text(edit(config.read_text()))
+    result = run(command, "--stage", "main")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {message}")
+    assert "Traceback" not in result.output
+    assert not (demo_dir / ".edgeform").exists()
+
+
+def test_debug_shows_the_traceback(run, demo_dir):
+    config = demo_dir / "edgeform.toml"
+    config.write_text(config.read_text() + "\nbogus = 1\n")
+    quiet = run("render", "--stage", "main")
+    loud = run("--debug", "render", "--stage", "main")
+    assert quiet.exit_code == loud.exit_code == 2
+    assert "Traceback" not in quiet.stderr
+    assert "Traceback" in loud.stderr
+
+
+def test_unknown_target_is_bad_input(run):
+    result = run("render", "--stage", "main", "--target", "prod")
+    assert result.exit_code == 2
+    assert "targets.prod: no such target" in result.stderr
+
+
+def test_stage_from_ci_variables(run):
+    env = {"GITHUB_HEAD_REF": "feature/Foo", "GITHUB_REF_NAME": "7/merge"}
+    data = json.loads(run("stage", "--output", "json", env=env).stdout)
+    assert (data["name"], data["source"]) == ("feature/Foo", "GITHUB_HEAD_REF")
+    assert data["names"]["functions"]["redirect"] == f"edgeform-demo--{data['slug']}--redirect"
+
+
+def test_stage_from_the_git_branch(run, demo_dir):
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", "-b", "feature/from-git"], cwd=demo_dir, check=True)
+    data = json.loads(run("stage", "--output", "json").stdout)
+    assert (data["name"], data["source"]) == ("feature/from-git", "git branch")
+
+
+def test_protected_stage_is_shown(run):
+    data = json.loads(run("stage", "--stage", "production", "--output", "json").stdout)
+    assert data["protected"] is True
+
+
+def test_no_stage_anywhere(run, demo_dir):
+    result = run("render")  # not a git repository, no variables
+    assert result.exit_code == 2
+    assert "no stage name" in result.stderr
+
+
+def test_no_colour_off_a_terminal_or_with_no_color(run):
+    result = run("render", "--stage", "main")
+    assert ANSI not in result.output
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert wants_color(Terminal(), {})
+    assert not wants_color(Terminal(), {"NO_COLOR": ""})
+    assert not wants_color(Terminal(), {"TERM": "dumb"})
+    assert not wants_color(io.StringIO(), {})
+
+
+@pytest.mark.terraform
+def test_validate_command(run, terraform_environ, demo_dir):
+    result = run(
+        "validate",
+        "--stage",
+        "main",
+        "--target",
+        "aws",
+        "--output",
+        "json",
+        env={
+            "EDGEFORM_PROVIDER_MIRROR": terraform_environ["EDGEFORM_PROVIDER_MIRROR"],
+            "TF_CLI_CONFIG_FILE": None,
+        },
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["valid"] is True
+    assert "✓ validate  fmt clean, valid" in result.stderr
+
+
+def test_missing_terraform_says_what_to_install(run, tmp_path):
+    result = run("validate", "--stage", "main", "--terraform-bin", str(tmp_path / "nope"))
+    assert result.exit_code == 1
+    assert "not found" in result.stderr
+    assert "install Terraform" in result.stderr

@@ -1,0 +1,182 @@
+"""edgeform as a user installs it: a wheel, a fresh virtual environment outside the repository,
+and a project of the user's own with no `terraform/` folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+import urllib.request
+import venv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.emulator_helpers import served_url
+
+PACKAGE = REPO / "toolkit" / "edgeform"
+
+PYTHON_FUNCTION = """\
+def handler(event, context):
+    response = event["Records"][0]["cf"]["response"]
+    node = response["headers"].get("x-from-node", [{"value": "nothing"}])[0]["value"]
+    response["headers"]["x-from-python"] = [{"key": "X-From-Python", "value": f"node said {node}"}]
+    return response
+"""
+NODE_FUNCTION = """\
+export const handler = async (event) => {
+  const response = event.Records[0].cf.response;
+  response.headers["x-from-node"] = [{ key: "X-From-Node", value: "yes" }];
+  return response;
+};
+"""
+CONFIG = """\
+[project]
+name = "mine"
+
+[functions.tag]
+runtime = "python3.12"
+handler = "app.handler"
+
+[functions.stamp]
+runtime = "nodejs22.x"
+handler = "index.handler"
+
+[default_behavior]
+triggers = [
+  { event = "origin-response", function = "stamp" },
+  { event = "viewer-response", function = "tag" },
+]
+"""
+
+
+def test_every_package_folder_is_listed_in_pyproject():
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        "edgeform" + ".".join(("", *p.parent.relative_to(PACKAGE).parts))
+        for p in PACKAGE.rglob("__init__.py")
+    }
+    assert found | {"edgeform.render.templates"} == listed
+
+
+def user_project(root: Path) -> Path:
+    (root / "site").mkdir(parents=True)
+    (root / "site" / "index.html").write_text("<h1>mine</h1>\n")
+    for name, file, text in (
+        ("tag", "app.py", PYTHON_FUNCTION),
+        ("stamp", "index.mjs", NODE_FUNCTION),
+    ):
+        (root / "functions" / name).mkdir(parents=True)
+        (root / "functions" / name / file).write_text(text)
+    (root / "edgeform.toml").write_text(CONFIG)
+    return root
+
+
+def _outside_the_build(folder: str, names: list[str]) -> set[str]:
+    if Path(folder) != REPO:
+        return {n for n in names if n == "__pycache__" or n.endswith(".egg-info")}
+    return {".git", ".venv", ".edgeform", "build", "tests", "bench"} & set(names)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `edgeform` command of a wheel installed into a fresh virtual environment."""
+    work = tmp_path_factory.mktemp("package")
+    source = work / "source"  # a copy, so the build writes nothing into the repository
+    shutil.copytree(REPO, source, ignore=_outside_the_build)
+    wheels = work / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = wheels.glob("edgeform-*.whl")
+    env_dir = work / "venv"
+    venv.create(env_dir, with_pip=True)
+    subprocess.run(
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    return env_dir / "bin" / "edgeform"
+
+
+def test_the_wheel_ships_the_templates_and_the_node_worker(installed):
+    site = subprocess.run(
+        [
+            str(installed.parent / "python"),
+            "-c",
+            "import edgeform, pathlib; print(pathlib.Path(edgeform.__file__).parent)",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    package = Path(site)
+    assert not package.is_relative_to(REPO)
+    assert (package / "emulator" / "workers" / "node_worker.mjs").is_file()
+    assert sorted(p.name for p in (package / "render" / "templates").glob("*.tf.j2")) == sorted(
+        p.name for p in (REPO / "terraform").glob("*.tf.j2")
+    )
+
+
+def test_lint_and_render_in_a_project_without_terraform_folder(installed, tmp_path):
+    project = user_project(tmp_path / "mine")
+    lint = subprocess.run(
+        [str(installed), "lint", "--stage", "main"], cwd=project, capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert "lint: 0 errors, 0 warnings" in lint.stdout
+    render = subprocess.run(
+        [str(installed), "render", "--stage", "main", "--output", "json"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert render.returncode == 0, render.stderr
+    files = json.loads(render.stdout)["files"]
+    assert {"distribution.tf", "functions.tf", "iam.tf"} <= set(files)
+    assert not (project / "terraform").exists()
+
+
+@pytest.fixture
+def served(installed: Path, tmp_path: Path) -> Iterator[str]:
+    project = user_project(tmp_path / "mine")
+    process = subprocess.Popen(
+        [str(installed), "serve", "--port", "0"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield served_url(process)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_serve_runs_a_python_and_a_node_function(served):
+    with urllib.request.urlopen(f"{served}/index.html", timeout=30) as response:
+        assert response.status == 200
+        assert response.read() == b"<h1>mine</h1>\n"
+        # Node ran on origin response, then Python on viewer response saw its header.
+        assert response.headers["X-From-Node"] == "yes"
+        assert response.headers["X-From-Python"] == "node said yes"

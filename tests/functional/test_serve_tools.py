@@ -1,0 +1,144 @@
+"""`edgeform invoke` and `event`, and `edgeform serve` picking up changes without a restart."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+
+import pytest
+from click.testing import CliRunner
+from edgeform.cli import cli
+from edgeform.emulator.chain import GENERATED, HIT, MISS
+
+from tests.emulator_helpers import ServerThread
+from tests.functional.test_emulator_conformance import copy_conformance
+
+
+def run_cli(project, *args):
+    return CliRunner().invoke(cli, ["--config", str(project / "edgeform.toml"), *args])
+
+
+def test_event_prints_cloudfronts_shape():
+    result = CliRunner().invoke(
+        cli, ["event", "origin-request", "--uri", "/a.js", "--querystring", "x=1"]
+    )
+    assert result.exit_code == 0, result.output
+    cf = json.loads(result.output)["Records"][0]["cf"]
+    assert cf["config"]["eventType"] == "origin-request"
+    assert cf["request"]["querystring"] == "x=1"
+    assert cf["request"]["headers"]["user-agent"] == [
+        {"key": "User-Agent", "value": "Amazon CloudFront"}
+    ]
+    assert "s3" in cf["request"]["origin"]
+
+
+def test_event_with_include_body_carries_the_body_base64():
+    result = CliRunner().invoke(
+        cli,
+        ["event", "viewer-request", "--method", "POST", "--body", "a=1", "--include-body"],
+    )
+    body = json.loads(result.output)["Records"][0]["cf"]["request"]["body"]
+    assert base64.b64decode(body["data"]) == b"a=1"
+    assert (body["action"], body["inputTruncated"]) == ("read-only", False)
+
+
+def test_event_refuses_a_header_without_a_colon():
+    result = CliRunner().invoke(cli, ["event", "viewer-request", "--header", "nocolon"])
+    assert result.exit_code == 2
+    assert "NAME:VALUE" in result.output
+
+
+def test_invoke_runs_the_demo_redirect_and_accepts_it(demo_dir):
+    result = run_cli(
+        demo_dir,
+        "invoke",
+        "redirect",
+        "--trigger",
+        "viewer-request",
+        "--querystring",
+        "username=octocat",
+        "--header",
+        "Referer:https://d111111abcdef8.cloudfront.net/index.html",
+        "--output",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["verdict"] == "accepted"
+    assert report["result"]["status"] == "302"
+    assert report["result"]["headers"]["location"][0]["value"].endswith(
+        "/other.html?username=octocat"
+    )
+
+
+@pytest.mark.parametrize(
+    ("function", "trigger", "query", "verdict", "rule"),
+    [
+        ("py-cases", "viewer-request", "vr=set-via", "LambdaValidationError", "header-read-only"),
+        ("py-cases", "origin-request", "or=set-host", "accepted", None),
+        ("py-cases", "viewer-request", "vr=raise", "LambdaExecutionError", None),
+        ("js-cases", "viewer-response", "vres=status-201", "LambdaValidationError", None),
+    ],
+)
+def test_invoke_gives_cloudfronts_verdict(tmp_path, function, trigger, query, verdict, rule):
+    project = copy_conformance(tmp_path / "p")
+    result = run_cli(
+        project, "invoke", function, "--trigger", trigger, "--querystring", query,
+        "--output", "json",
+    )  # fmt: skip
+    report = json.loads(result.output)
+    assert report["verdict"] == verdict
+    assert result.exit_code == (0 if verdict == "accepted" else 1)
+    if rule:
+        assert rule in {v["rule"] for v in report["violations"]}
+
+
+def test_invoke_names_the_functions_when_one_is_unknown(demo_dir):
+    result = run_cli(demo_dir, "invoke", "nope", "--trigger", "viewer-request")
+    assert result.exit_code == 2
+    assert "redirect" in result.output
+    assert "security-headers" in result.output
+
+
+def test_changes_to_functions_site_and_config_are_served_by_the_next_request(tmp_path):
+    project = copy_conformance(tmp_path / "p")
+    edge = ServerThread(project).start()
+    try:
+        cached = edge.request("/py/vres/a.js")
+        assert edge.request("/py/vres/a.js").x_cache == HIT
+        assert cached.body == b"// a.js of py/vres\n"
+
+        (project / "site" / "py" / "vres" / "a.js").write_text("// edited\n")
+        edited = edge.request("/py/vres/a.js")
+        assert (edited.x_cache, edited.body) == (MISS, b"// edited\n")
+
+        cases = project / "functions" / "py" / "cases.py"
+        cases.write_text(cases.read_text().replace('body="generated"', 'body="generated, edited"'))
+        reloaded = edge.request("/py/vr/a.js?vr=generate")
+        assert (reloaded.x_cache, reloaded.body) == (GENERATED, b"generated, edited")
+
+        config = project / "edgeform.toml"
+        config.write_text(
+            config.read_text().replace('path_pattern = "/py/vr/*"', 'path_pattern = "/py/vx/*"')
+        )
+        moved = edge.request("/py/vr/a.js?vr=generate")
+        assert moved.x_cache != GENERATED  # the behavior no longer matches this path
+
+        config.write_text(config.read_text() + "\n[broken\n")
+        still = edge.request("/py/vx/a.js?vr=generate")
+        assert still.x_cache == GENERATED  # a broken edit keeps the last good version
+        assert any("reload failed" in line for line in edge.logs)
+    finally:
+        edge.stop()
+
+
+def test_serve_on_a_busy_port_says_so_and_exits_1(demo_dir):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli(demo_dir, "serve", "--port", str(port), "--stage", "main")
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "--port 0" in result.output

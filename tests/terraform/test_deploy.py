@@ -1,0 +1,275 @@
+"""Deploy and destroy end to end: the real Terraform and AWS provider, the embedded endpoint.
+
+The tests of this module run in order on one project copy, as a user would: deploy from
+nothing, deploy again unchanged, change a function, change a site file in a fresh copy, a
+second stage beside the first, then destroy. Each deploy costs a Terraform plan and apply, so
+they build on each other instead of starting over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from edgeform.aws.cloudfront import CloudFront
+from edgeform.aws.session import AwsSession
+from edgeform.cli import cli
+from edgeform.localcloud.endpoint import LocalCloud
+from edgeform.model.project import Target
+
+from tests.conftest import copy_demo
+
+pytestmark = pytest.mark.terraform
+
+
+class Project:
+    def __init__(self, root: Path, environ: dict[str, str]) -> None:
+        self.root = root
+        self.env = {
+            "EDGEFORM_PROVIDER_MIRROR": environ["EDGEFORM_PROVIDER_MIRROR"],
+            "TF_CLI_CONFIG_FILE": None,
+            "EDGEFORM_STAGE": None,
+            "GITHUB_HEAD_REF": None,
+            "GITHUB_REF_NAME": None,
+        }
+        self.cloud = LocalCloud(root / ".edgeform" / "localcloud")
+
+    def edgeform(self, *args: str, expect: int = 0):
+        result = CliRunner().invoke(
+            cli, ["--config", str(self.root / "edgeform.toml"), *args], env=self.env
+        )
+        assert result.exit_code == expect, result.stderr + (str(result.exception) or "")
+        return result
+
+    def deploy(self, stage: str = "main") -> dict:
+        return json.loads(self.edgeform("deploy", "--stage", stage, "--output", "json").stdout)
+
+    def client(self, service: str):
+        endpoint = self.cloud.status()
+        assert endpoint is not None
+        return AwsSession(Target("local", "local", "us-east-1"), endpoint.url).client(service)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, terraform_environ):
+    made = Project(copy_demo(tmp_path_factory.mktemp("deploy") / "demo"), terraform_environ)
+    yield made
+    made.cloud.stop()
+
+
+@pytest.fixture(scope="module")
+def first(project):
+    return project.deploy()
+
+
+def versions(result: dict) -> dict[str, str]:
+    return {name: fn["version"] for name, fn in result["outputs"]["functions"].items()}
+
+
+def test_first_deploy_wires_version_1_and_uploads_the_site(project, first):
+    outputs = first["outputs"]
+    assert versions(first) == {"redirect": "1", "security-headers": "1"}
+    wired = {
+        (a.path_pattern, a.event): a.arn
+        for a in CloudFront(project.client("cloudfront")).associations(outputs["distribution_id"])
+    }
+    assert wired == {
+        (None, "viewer-request"): outputs["functions"]["redirect"]["qualified_arn"],
+        (None, "origin-response"): outputs["functions"]["security-headers"]["qualified_arn"],
+    }
+    assert all(arn.endswith(":1") for arn in wired.values())
+    s3 = project.client("s3")
+    types = {
+        key: s3.head_object(Bucket=outputs["bucket_name"], Key=key)["ContentType"]
+        for key in ("index.html", "other.html", "script.js", "edgeform-config.js")
+    }
+    assert types == {
+        "index.html": "text/html; charset=utf-8",
+        "other.html": "text/html; charset=utf-8",
+        "script.js": "text/javascript; charset=utf-8",
+        "edgeform-config.js": "text/javascript; charset=utf-8",
+    }
+    head = s3.head_object(Bucket=outputs["bucket_name"], Key="index.html")
+    assert head["CacheControl"] == "no-cache"
+    assert sorted(first["uploaded"]) == sorted(types)
+
+
+def test_second_deploy_changes_nothing(project, first):
+    cloudfront = project.client("cloudfront")
+    etag = cloudfront.get_distribution(Id=first["outputs"]["distribution_id"])["ETag"]
+    again = project.deploy()
+    assert again["plan"] == {"add": [], "change": [], "destroy": []}
+    assert versions(again) == versions(first)
+    assert again["uploaded"] == again["deleted"] == []
+    assert again["invalidation"] is None
+    assert cloudfront.get_distribution(Id=first["outputs"]["distribution_id"])["ETag"] == etag
+    lam = project.client("lambda")
+    published = lam.list_versions_by_function(FunctionName="edgeform-demo--main--redirect")
+    assert [v["Version"] for v in published["Versions"]] == ["$LATEST", "1"]
+
+
+def test_serve_from_stage_serves_the_deployed_versions_not_the_working_tree(project, first):
+    source = project.root / "functions" / "redirect" / "app.py"
+    original = source.read_text()
+    source.write_text(
+        "def handler(event, context):\n    return {'status': '418', 'body': 'the working tree'}\n"
+    )
+    try:
+        invoked = project.edgeform(
+            "invoke", "redirect", "--trigger", "viewer-request", "--output", "json"
+        )
+        assert json.loads(invoked.stdout)["result"]["status"] == "418"  # the edit is real
+
+        with served_from_stage(project, "main") as get:
+            redirected = get("/index.html?username=octocat", {"Referer": "http://x/index.html"})
+            assert redirected.status == 302  # version 1 of redirect, as deployed
+            assert redirected.getheader("Location").endswith("/other.html?username=octocat")
+            page = get("/index.html", {})
+            assert page.status == 200
+            assert "connect-src https://api.github.com" in page.getheader("Content-Security-Policy")
+            assert b"<form" in page.read()  # from the bucket
+            assert page.getheader("X-Cache") == "Miss from cloudfront"
+    finally:
+        source.write_text(original)
+
+
+@contextlib.contextmanager
+def served_from_stage(project, stage: str):
+    env = {**os.environ, **{k: v for k, v in project.env.items() if v is not None}}
+    env.pop("TF_CLI_CONFIG_FILE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "edgeform", "--config", str(project.root / "edgeform.toml"),
+         "serve", "--from-stage", stage, "--target", "local", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )  # fmt: skip
+    try:
+        seen = []
+        for line in process.stdout:
+            seen.append(line)
+            match = re.search(r"on http://127\.0\.0\.1:(\d+)/", line)
+            if match:
+                break
+        else:
+            raise AssertionError("serve --from-stage did not start:\n" + "".join(seen))
+        assert "deployed stage main" in seen[-1]
+        port = int(match.group(1))
+
+        def get(path, headers):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", path, headers=headers)
+            return connection.getresponse()
+
+        yield get
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_a_function_change_reaches_cloudfront_in_one_deploy(project, first):
+    source = project.root / "functions" / "redirect" / "app.py"
+    source.write_text(source.read_text() + "\n# a change\n")
+    planned = json.loads(
+        project.edgeform("plan", "--stage", "main", "--output", "json", expect=2).stdout
+    )
+    # The new version and the trigger that points at it; nothing else.
+    assert planned["change"] == ["aws_cloudfront_distribution.site", "aws_lambda_function.redirect"]
+    assert planned["add"] == planned["destroy"] == []
+
+    changed = project.deploy()
+    assert versions(changed) == {"redirect": "2", "security-headers": "1"}
+    wired = {
+        a.event: a.arn
+        for a in CloudFront(project.client("cloudfront")).associations(
+            first["outputs"]["distribution_id"]
+        )
+    }
+    assert wired["viewer-request"].endswith("edgeform-demo--main--redirect:2")
+    assert (
+        wired["origin-response"]
+        == first["outputs"]["functions"]["security-headers"]["qualified_arn"]
+    )
+
+
+def test_a_site_change_in_a_fresh_checkout_uploads_only_that_file(project, first, tmp_path):
+    from edgeform.build.site import site_files
+    from edgeform.config import load_project
+    from edgeform.console import Console
+    from edgeform.deploy import pipeline
+    from edgeform.model.stage import Stage
+
+    fresh = copy_demo(tmp_path / "fresh")  # every file time is new
+    shutil.copytree(project.root / "functions", fresh / "functions", dirs_exist_ok=True)
+    (fresh / "site" / "other.html").write_text(
+        (fresh / "site" / "other.html").read_text().replace("Loading…", "Loading, please wait…")
+    )
+    loaded = load_project(fresh / "edgeform.toml")
+    run = pipeline.Run(
+        loaded,
+        Stage("main", "main", "test"),
+        loaded.target(None),
+        Console(json_output=True, color=False),
+        {},
+    )
+    s3, cloudfront = project.client("s3"), project.client("cloudfront")
+    files = site_files(loaded.site_dir, loaded.build_config_for("main"))
+    synced = pipeline.sync(run, s3, first["outputs"]["bucket_name"], files)
+    assert synced.uploaded == ("other.html",)
+    assert synced.deleted == ()
+    invalidation = pipeline.invalidate_changes(
+        run, cloudfront, first["outputs"]["distribution_id"], synced
+    )
+    batch = cloudfront.get_invalidation(
+        DistributionId=first["outputs"]["distribution_id"], Id=invalidation
+    )["Invalidation"]["InvalidationBatch"]
+    assert batch["Paths"]["Items"] == ["/other.html"]
+
+
+def test_two_stages_side_by_side_and_destroy_leaves_nothing(project, first):
+    second = project.deploy("feature/Second")
+    assert second["outputs"]["bucket_name"] != first["outputs"]["bucket_name"]
+    assert second["outputs"]["distribution_id"] != first["outputs"]["distribution_id"]
+    slug = second["stage"]
+    assert (project.root / ".edgeform" / "stages" / "local" / slug / "terraform.tfstate").is_file()
+
+    project.edgeform("destroy", "--stage", "feature/Second", "--yes")
+
+    prefix = f"edgeform-demo--{slug}--"
+    s3, lam, iam = project.client("s3"), project.client("lambda"), project.client("iam")
+    cloudfront = project.client("cloudfront")
+    assert not [b for b in s3.list_buckets()["Buckets"] if b["Name"].startswith(prefix)]
+    assert not [
+        f for f in lam.list_functions()["Functions"] if f["FunctionName"].startswith(prefix)
+    ]
+    assert not [r for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(prefix)]
+    distributions = cloudfront.list_distributions()["DistributionList"].get("Items", [])
+    assert [d["Id"] for d in distributions] == [first["outputs"]["distribution_id"]]
+
+    # The first stage still stands, untouched: its distribution, wiring, bucket and functions.
+    outputs = first["outputs"]
+    wired = CloudFront(cloudfront).associations(outputs["distribution_id"])
+    assert {a.event for a in wired} == {"viewer-request", "origin-response"}
+    assert s3.head_object(Bucket=outputs["bucket_name"], Key="index.html")
+    assert lam.get_function(FunctionName="edgeform-demo--main--redirect")
+
+
+def test_protected_stage_refuses_destroy_and_touches_nothing(project):
+    before = sorted(p.name for p in (project.root / ".edgeform" / "stages" / "local").iterdir())
+    result = project.edgeform("destroy", "--stage", "production", "--yes", expect=2)
+    assert "stage production is protected in edgeform.toml; nothing was changed" in result.stderr
+    assert "--force-protected" in result.stderr
+    after = sorted(p.name for p in (project.root / ".edgeform" / "stages" / "local").iterdir())
+    assert after == before
+
+
+def test_outputs_command(project, first):
+    result = project.edgeform("outputs", "--stage", "main", "--output", "json")
+    assert json.loads(result.stdout)["distribution_id"] == first["outputs"]["distribution_id"]

@@ -1,0 +1,93 @@
+"""Stage names: where they come from, and slugs that never collide."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from edgeform.errors import StageError
+from edgeform.model.stage import SLUG_MAX, resolve_stage, slugify
+from hypothesis import given
+from hypothesis import strategies as st
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def no_branch() -> None:
+    return None
+
+
+def test_explicit_stage_wins():
+    stage = resolve_stage(
+        "Feature/X", {"EDGEFORM_STAGE": "env", "GITHUB_REF_NAME": "ci"}, lambda: "git"
+    )
+    assert (stage.name, stage.source) == ("Feature/X", "--stage")
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"EDGEFORM_STAGE": "env", "GITHUB_HEAD_REF": "pr"}, ("env", "EDGEFORM_STAGE")),
+        # On a pull request GITHUB_REF_NAME is "<n>/merge": the head branch names the stage.
+        (
+            {"GITHUB_HEAD_REF": "feature/a", "GITHUB_REF_NAME": "12/merge"},
+            ("feature/a", "GITHUB_HEAD_REF"),
+        ),
+        ({"GITHUB_HEAD_REF": "", "GITHUB_REF_NAME": "main"}, ("main", "GITHUB_REF_NAME")),
+        ({"CI_COMMIT_REF_NAME": "gitlab-branch"}, ("gitlab-branch", "CI_COMMIT_REF_NAME")),
+        ({}, ("git-branch", "git branch")),
+    ],
+)
+def test_resolution_order(environ, expected):
+    stage = resolve_stage(None, environ, lambda: "git-branch")
+    assert (stage.name, stage.source) == expected
+
+
+def test_no_stage_anywhere_is_a_clear_error():
+    with pytest.raises(StageError, match="no stage name") as caught:
+        resolve_stage(None, {"EDGEFORM_STAGE": "  "}, no_branch)
+    assert caught.value.exit_code == 2
+    assert "--stage" in caught.value.hint
+
+
+def test_clean_short_names_are_kept():
+    assert slugify("main") == "main"
+    assert slugify("feature-foo") == "feature-foo"
+
+
+def test_feature_slash_foo_and_feature_foo_differ():
+    assert slugify("feature/Foo") != slugify("feature-foo")
+    assert slugify("feature/Foo").startswith("feature-foo-h")
+    assert slugify("Feature-Foo") != slugify("feature-foo")
+
+
+def test_long_names_are_cut_and_hashed():
+    a = "feature/" + "x" * 60 + "-one"
+    b = "feature/" + "x" * 60 + "-two"
+    assert slugify(a) != slugify(b)
+    assert len(slugify(a)) <= SLUG_MAX
+
+
+def test_a_name_that_looks_hashed_is_hashed_itself():
+    hashed = slugify("feature/Foo")
+    # Someone naming a branch exactly like another branch's slug must not share its stack.
+    assert slugify(hashed) != hashed
+
+
+@given(st.text(min_size=1, max_size=80))
+def test_slugs_are_safe_in_resource_names(name):
+    slug = slugify(name)
+    assert SLUG_RE.match(slug)
+    assert len(slug) <= SLUG_MAX
+    assert "--" not in slug
+
+
+@given(st.text(min_size=1, max_size=40), st.text(min_size=1, max_size=40))
+def test_distinct_names_give_distinct_slugs(a, b):
+    if a != b:
+        assert slugify(a) != slugify(b)
+
+
+@given(st.from_regex(SLUG_RE, fullmatch=True).filter(lambda s: len(s) <= SLUG_MAX))
+def test_slugify_is_identity_on_clean_slugs_unless_they_look_hashed(name):
+    assert slugify(name) == name or re.search(r"-h[0-9a-f]{8}$", name)

@@ -1,0 +1,197 @@
+"""Rendering is pure: the model and bundles in, Terraform text out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from edgeform.build.bundle import Bundle
+from edgeform.config import load_project
+from edgeform.errors import RenderError
+from edgeform.render.stack import render_stack, write_stack
+
+from tests.conftest import override_template, stage
+
+
+def bundles_for(project):
+    return [
+        Bundle(name, project.root / f"{name}.zip", 10, f"{i:064x}")
+        for i, name in enumerate(sorted(project.functions))
+    ]
+
+
+def rendered(project, target=None, name="main"):
+    return render_stack(project, stage(name), project.target(target), bundles_for(project))
+
+
+def test_demo_files(demo):
+    stack = rendered(demo)
+    assert sorted(stack.files) == [
+        "bucket.tf",
+        "distribution.tf",
+        "functions.tf",
+        "iam.tf",
+        "locals.tf",
+        "outputs.tf",
+        "providers.tf",
+        "variables.tf",
+        "versions.tf",
+    ]
+    assert all(text.endswith("\n") and not text.endswith("\n\n") for text in stack.files.values())
+
+
+def test_triggers_point_at_published_numbered_versions(demo):
+    text = rendered(demo).files["distribution.tf"]
+    associations = re.findall(r'event_type\s+= "([a-z-]+)"\n\s+lambda_arn\s+= (\S+)', text)
+    assert associations == [
+        ("viewer-request", "aws_lambda_function.redirect.qualified_arn"),
+        ("origin-response", "aws_lambda_function.security-headers.qualified_arn"),
+    ]
+    functions = rendered(demo).files["functions.tf"]
+    assert functions.count("publish = true") == 2
+    code = [ln for ln in (text + functions).splitlines() if not ln.strip().startswith("#")]
+    assert not [ln for ln in code if "$LATEST" in ln or ":function:" in ln]
+
+
+def test_source_code_hash_is_the_bundles_sha256(demo):
+    bundles = bundles_for(demo)
+    stack = render_stack(demo, stage("main"), demo.target(None), bundles)
+    for bundle in bundles:
+        assert f'source_code_hash = "{bundle.base64_sha256}"' in stack.files["functions.tf"]
+
+
+def test_lambda_side_uses_the_us_east_1_provider(demo):
+    stack = rendered(demo, target="aws")
+    assert stack.files["functions.tf"].count("provider = aws.us_east_1") == 2
+    assert 'alias = "us_east_1"\n\n  region = "us-east-1"' in stack.files["providers.tf"]
+
+
+def test_local_target_points_every_service_at_the_embedded_endpoint(demo):
+    providers = rendered(demo).files["providers.tf"]
+    assert providers.count("= var.aws_endpoint") == 12
+    assert "variables.tf" not in rendered(demo, target="aws").files
+    assert "var.aws_endpoint" not in rendered(demo, target="aws").files["providers.tf"]
+
+
+def test_bucket_is_private_and_only_this_distribution_reads_it(demo):
+    bucket = rendered(demo).files["bucket.tf"]
+    for setting in (
+        "block_public_acls       = true",
+        "restrict_public_buckets = true",
+        'object_ownership = "BucketOwnerEnforced"',
+        'sse_algorithm = "AES256"',
+        '{ StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.site.arn } }',
+        'Action    = "s3:GetObject"',
+        'Condition = { Bool = { "aws:SecureTransport" = "false" } }',
+    ):
+        assert setting in bucket
+
+
+def test_role_trusts_lambda_and_edgelambda_and_may_only_write_logs(demo):
+    iam = rendered(demo).files["iam.tf"]
+    assert 'identifiers = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]' in iam
+    actions = re.findall(r"actions\s+= \[(.*)\]", iam)
+    assert actions == [
+        '"sts:AssumeRole"',
+        '"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"',
+    ]
+
+
+def test_all_four_triggers_and_ordered_behaviors(tmp_path, demo_dir):
+    config = demo_dir / "edgeform.toml"
+    config.write_text(
+        config.read_text()
+        + """
+[[behaviors]]
+path_pattern = "/api/*"
+allowed_methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+forward_query_string = false
+triggers = [
+  { event = "viewer-response", function = "security-headers" },
+  { event = "origin-request", function = "redirect", include_body = true },
+  { event = "viewer-request", function = "redirect", include_body = true },
+  { event = "origin-response", function = "security-headers" },
+]
+
+[[behaviors]]
+path_pattern = "/static/*.js"
+"""
+    )
+    stack = rendered(load_project(config))
+    text = stack.files["distribution.tf"]
+    assert re.search(
+        r'path_patterns +=  *\["/api/\*", "/static/\*\.js"\]', stack.files["locals.tf"]
+    )
+    assert re.findall(r"path_pattern\s+= (.*)", text) == [
+        "local.path_patterns[0]",
+        "local.path_patterns[1]",
+    ]
+    api = text.split("ordered_cache_behavior")[1]
+    assert re.findall(r'event_type\s+= "(.*)"', api) == [
+        "viewer-request",
+        "origin-request",
+        "origin-response",
+        "viewer-response",
+    ]
+    assert re.findall(r"include_body = (\w+)", api) == ["true", "true", "false", "false"]
+    assert 'cached_methods         = ["GET", "HEAD", "OPTIONS"]' in api
+
+
+def test_user_strings_are_escaped(tmp_path, demo_dir):
+    config = demo_dir / "edgeform.toml"
+    config.write_text(
+        config.read_text().replace(
+            'price_class = "PriceClass_100"',
+            'price_class = "PriceClass_100"\ncomment = "${file(\\"/etc/passwd\\")} %{ if true }"',
+        )
+    )
+    text = rendered(load_project(config)).files["locals.tf"]
+    assert r'comment             = "$${file(\"/etc/passwd\")} %%{ if true }"' in text
+
+
+def test_a_template_that_emits_a_raw_value_is_refused(demo_dir):
+    extra = override_template(demo_dir, "extra.tf.j2")
+    extra.write_text('locals {\n  x = "{{ project.name }}"\n}\n')
+    with pytest.raises(RenderError, match=r"emits 'edgeform-demo' without \| hcl"):
+        rendered(load_project(demo_dir / "edgeform.toml"))
+
+
+def test_an_override_replaces_a_shipped_template_and_adds_its_own(demo_dir):
+    shipped = rendered(load_project(demo_dir / "edgeform.toml"))
+    outputs = override_template(demo_dir, "outputs.tf.j2")
+    outputs.write_text(outputs.read_text() + '\noutput "extra" {\n  value = 1\n}\n')
+    override_template(demo_dir, "extra.tf.j2").write_text("locals {\n  y = 2\n}\n")
+    stack = rendered(load_project(demo_dir / "edgeform.toml"))
+    assert set(stack.files) == {*shipped.files, "extra.tf"}
+    assert stack.files["outputs.tf"].endswith('output "extra" {\n  value = 1\n}\n')
+    assert stack.files["bucket.tf"] == shipped.files["bucket.tf"]
+    assert stack.sources["outputs.tf"] == outputs
+    assert stack.sources["bucket.tf"] == shipped.sources["bucket.tf"]
+
+
+def test_an_empty_override_folder_renders_the_shipped_templates(demo_dir):
+    shipped = rendered(load_project(demo_dir / "edgeform.toml"))
+    (demo_dir / "empty").mkdir()
+    config = demo_dir / "edgeform.toml"
+    config.write_text(config.read_text().replace("[project]\n", '[project]\ntemplates = "empty"\n'))
+    assert rendered(load_project(config)).files == shipped.files
+
+
+def test_write_stack_removes_stale_files_and_keeps_state(demo, tmp_path):
+    out = tmp_path / "stage"
+    out.mkdir()
+    (out / "old.tf").write_text("# from an earlier render\n")
+    (out / "terraform.tfstate").write_text("{}")
+    write_stack(rendered(demo), out)
+    assert not (out / "old.tf").exists()
+    assert (out / "terraform.tfstate").exists()
+    assert (out / "bucket.tf").is_file()
+
+
+def test_missing_bundle_is_an_error(demo):
+    with pytest.raises(RenderError, match="no bundle for function redirect"):
+        render_stack(demo, stage("main"), demo.target(None), [])
+
+
+def test_rendering_is_deterministic(demo):
+    assert rendered(demo).files == rendered(demo).files

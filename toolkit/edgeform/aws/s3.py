@@ -1,0 +1,120 @@
+"""Upload the site to its bucket: only what changed, judged by content, never by file time.
+
+A fresh CI checkout gives every file a new mtime, so times say nothing; the object's ETag (the
+MD5 of its bytes for a single-part upload, SSE-S3 included) is compared with the file's MD5.
+Uploads run in parallel. Objects no longer in the site are deleted. The changed keys are
+returned, for the invalidation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Final
+
+from edgeform.aws.boundary import GuardedClient
+from edgeform.build.site import SiteFile
+from edgeform.errors import AwsError
+
+WORKERS: Final = 8
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    uploaded: tuple[str, ...]
+    deleted: tuple[str, ...]
+    unchanged: int
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        return tuple(sorted((*self.uploaded, *self.deleted)))
+
+
+def remote_etags(s3: GuardedClient, bucket: str) -> dict[str, str]:
+    etags: dict[str, str] = {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            etags[item["Key"]] = item["ETag"].strip('"')
+    return etags
+
+
+def plan_sync(
+    files: Sequence[SiteFile], remote: dict[str, str]
+) -> tuple[list[SiteFile], list[str]]:
+    """Pure: which files to upload and which keys to delete."""
+    local = {f.key for f in files}
+    uploads = [f for f in files if remote.get(f.key) != hashlib.md5(f.data).hexdigest()]
+    deletes = sorted(key for key in remote if key not in local)
+    return uploads, deletes
+
+
+def sync_site(
+    s3: GuardedClient, bucket: str, files: Sequence[SiteFile], progress: Progress | None = None
+) -> SyncResult:
+    uploads, deletes = plan_sync(files, remote_etags(s3, bucket))
+    _upload_all(s3, bucket, uploads, progress)
+    _delete_all(s3, bucket, deletes)
+    return SyncResult(tuple(f.key for f in uploads), tuple(deletes), len(files) - len(uploads))
+
+
+def _upload_all(
+    s3: GuardedClient, bucket: str, uploads: Iterable[SiteFile], progress: Progress | None
+) -> None:
+    def upload(item: SiteFile) -> str:
+        s3.put_object(
+            Bucket=bucket,
+            Key=item.key,
+            Body=item.data,
+            ContentType=item.content_type,
+            CacheControl=item.cache_control,
+        )
+        return item.key
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for key in pool.map(upload, uploads):
+            if progress:
+                progress(key)
+
+
+def _delete_all(s3: GuardedClient, bucket: str, keys: Sequence[str]) -> None:
+    for start in range(0, len(keys), 1000):  # DeleteObjects takes 1000 keys a call
+        batch = keys[start : start + 1000]
+        s3.delete_objects(
+            Bucket=bucket, Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True}
+        )
+
+
+def empty_bucket(s3: GuardedClient, bucket: str) -> int:
+    keys = sorted(remote_etags(s3, bucket))
+    _delete_all(s3, bucket, keys)
+    return len(keys)
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    data: bytes
+    content_type: str
+    cache_control: str | None
+    etag: str
+    last_modified: float  # seconds since the epoch
+
+
+def get_object(s3: GuardedClient, bucket: str, key: str) -> StoredObject | None:
+    """The object, or None where S3 answers CloudFront's OAC with 404 or 403 (no such key)."""
+    try:
+        got = s3.get_object(Bucket=bucket, Key=key)
+    except AwsError as exc:
+        if exc.code in ("NoSuchKey", "AccessDenied", "403", "404"):
+            return None
+        raise
+    return StoredObject(
+        got["Body"].read(),
+        got.get("ContentType", "binary/octet-stream"),
+        got.get("CacheControl"),
+        got.get("ETag", '""').strip('"'),
+        got["LastModified"].timestamp(),
+    )

@@ -1,0 +1,78 @@
+"""Walking a project folder: sorted, never leaving it, skipping build litter.
+
+Both the function bundles and the site are read through `walk_files`, so both share one rule
+for links: a link that resolves inside the folder is read, one that leads out is refused.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from edgeform.errors import BuildError
+
+IGNORED_DIRS: Final = frozenset(
+    {
+        "__pycache__",
+        ".git",
+        ".hg",
+        ".svn",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".venv",
+        "node_modules",
+    }
+)
+IGNORED_FILES: Final = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+IGNORED_SUFFIXES: Final = (".pyc", ".pyo", ".swp", "~")
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    key: str  # POSIX path relative to the root
+    path: Path
+    executable: bool
+
+
+def walk_files(root: Path, *, skip_dirs: frozenset[str] = IGNORED_DIRS) -> list[FoundFile]:
+    """Every regular file under `root`, sorted by key, whatever the directory order on disk."""
+    root = root.resolve()
+    found = [_found(root, path) for path in _walk(root, root, skip_dirs, {root})]
+    return sorted(found, key=lambda f: f.key)
+
+
+def _walk(root: Path, folder: Path, skip_dirs: frozenset[str], seen: set[Path]) -> Iterator[Path]:
+    for entry in os.scandir(folder):
+        path = Path(entry.path)
+        if entry.is_dir():
+            if entry.name in skip_dirs:
+                continue
+            target = _inside(root, path)
+            # A link back to a folder already walked would loop forever.
+            if target not in seen:
+                seen.add(target)
+                yield from _walk(root, path, skip_dirs, seen)
+        elif entry.name not in IGNORED_FILES and not entry.name.endswith(IGNORED_SUFFIXES):
+            yield path
+
+
+def _inside(root: Path, path: Path) -> Path:
+    target = path.resolve()
+    if not target.is_relative_to(root):
+        raise BuildError(
+            f"{path} is a link to {target}, outside {root}",
+            "copy the file into the folder instead of linking to it",
+        )
+    return target
+
+
+def _found(root: Path, path: Path) -> FoundFile:
+    target = _inside(root, path)
+    if not target.is_file():
+        raise BuildError(f"{path} is not a regular file", "remove it or replace it with a file")
+    executable = bool(target.stat().st_mode & 0o100)
+    return FoundFile(path.relative_to(root).as_posix(), target, executable)

@@ -1,0 +1,235 @@
+"""`edgeform serve`, `invoke` and `event`: the local CloudFront and its tools for one function."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from edgeform.aws.session import AwsSession
+from edgeform.build.dependencies import PlatformInstaller
+from edgeform.cli.options import Options, make_run, output_option, pass_options
+from edgeform.deploy import pipeline
+from edgeform.deploy.run import Run
+from edgeform.emulator.deployed import DeployedIds, DeployedSource
+from edgeform.emulator.invoke import build_event, invoke_once, sample_config
+from edgeform.emulator.stack import StackSource
+from edgeform.emulator.working_tree import ServeSettings, WorkingTreeSource
+from edgeform.errors import EXIT_FAILED, EdgeformError, UsageError
+from edgeform.model.lambda_edge import EVENT_TYPES
+from edgeform.model.project import Project
+from edgeform.model.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def log_line(tag: str, line: str) -> None:
+    server_line(f"[{tag}] {line}")
+
+
+def server_line(line: str) -> None:
+    # One write per line, no colour: these lines come at the rate of requests.
+    sys.stderr.write(f"{time.strftime('%H:%M:%S')} {line}\n")
+
+
+def request_options(func: F) -> F:
+    """The request (and, for response triggers, the response) an invocation is about."""
+    options = [
+        click.option("--uri", default="/index.html", show_default=True, help="Request path."),
+        click.option("--querystring", default="", help="Query string, without '?'."),
+        click.option("--method", default="GET", show_default=True),
+        click.option(
+            "--header", "headers", multiple=True, metavar="NAME:VALUE", help="Repeatable."
+        ),
+        click.option("--body", default="", help="Request body (sent when Include Body is on)."),
+        click.option("--include-body", is_flag=True, help="As if the trigger had Include Body."),
+        click.option(
+            "--status", default=200, show_default=True, help="Origin status on response events."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.command()
+@click.option("--port", default=8080, show_default=True, help="Port on 127.0.0.1 (0: any).")
+@click.option(
+    "--stage", metavar="NAME", help="Stage whose build config to use (default: resolved, or local)."
+)
+@click.option(
+    "--from-stage",
+    "from_stage",
+    metavar="NAME",
+    help="Serve what this stage has deployed (distribution, function versions, bucket).",
+)
+@click.option("--target", metavar="NAME", help="Target of --from-stage (default: the project's).")
+@click.option(
+    "--workers",
+    # One CPU is the server's own: on 2 cores, 2 workers per function and the load ran 4
+    # processes on 2 CPUs and halved throughput (bench/serve).
+    default=max(1, (os.cpu_count() or 2) - 1),
+    show_default="the number of CPUs less one",
+    help="Warm workers per function (each keeps its own module state, like Lambda's).",
+)
+@pass_options
+def serve(
+    options: Options,
+    port: int,
+    stage: str | None,
+    from_stage: str | None,
+    target: str | None,
+    workers: int,
+) -> None:
+    """Run the site locally behind an emulated CloudFront with the Lambda@Edge triggers.
+
+    The site folder is the origin; each trigger runs its function in a warm worker; the
+    cache, X-Cache and the error statuses behave as CloudFront's. A change to a function,
+    a site file or edgeform.toml is served by the next request.
+
+    \b
+    Examples:
+      edgeform serve                         http://127.0.0.1:8080/index.html
+      edgeform serve --port 0 --stage main   any free port, main's build config
+      edgeform serve --from-stage main --target local   what main has deployed
+    """
+    run = make_run(options, from_stage or stage, target, "text", local_fallback=not from_stage)
+    source = _stack_source(run, bool(from_stage), workers)
+    label = f"deployed stage {from_stage}" if from_stage else f"stage {run.context.stage.name}"
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(source, port, run.context.project, label))
+
+
+def _stack_source(run: Run, deployed: bool, workers: int) -> StackSource:
+    """What to serve: the stage as deployed, or the working tree with the stage's config."""
+    ctx = run.context
+    if deployed:
+        stage = pipeline.deployed_stage(run)
+        session = AwsSession(ctx.target, stage.endpoint_url)
+        ids = DeployedIds(stage.distribution_id, stage.bucket)
+        work_dir = ctx.workspace.deployed_dir(ctx.target.name, ctx.stage.slug)
+        return DeployedSource(session, ids, work_dir, log_line, workers)
+    settings = ServeSettings(
+        ctx.project.config_file,
+        ctx.stage,
+        ctx.workspace.serve_dir(ctx.stage.slug),
+        workers,
+    )
+    return WorkingTreeSource(settings, _installer, log_line)
+
+
+def _installer(project: Project) -> PlatformInstaller:
+    return PlatformInstaller(Workspace(project.root).deps_cache)
+
+
+async def _serve(source: StackSource, port: int, project: Project, label: str) -> None:
+    # aiohttp is loaded for serve only.
+    from edgeform.emulator.chain import EdgeChain
+    from edgeform.emulator.server import EdgeServer
+
+    await source.current()  # build before listening: a broken project fails here, loudly
+    server = EdgeServer(EdgeChain(source, server_line), server_line)
+    try:
+        bound = await server.start(port)
+    except OSError as exc:
+        await source.close()
+        raise EdgeformError(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
+            "pick another port with --port, or --port 0 for any free one",
+        ) from None
+    root = project.default_root_object
+    click.echo(f"edgeform serve: {project.name}, {label}, on http://127.0.0.1:{bound}/{root}")
+    click.echo("Ctrl-C to stop.", err=True)
+    sys.stdout.flush()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()
+
+
+@click.command()
+@click.argument("trigger", type=click.Choice(EVENT_TYPES))
+@request_options
+def event(trigger: str, **request: Any) -> None:
+    """Print a sample event of TRIGGER, shaped exactly as CloudFront sends it.
+
+    \b
+    Examples:
+      edgeform event viewer-request --uri /index.html --header Referer:https://x/index.html
+      edgeform event origin-response --status 404 > event.json
+      edgeform event viewer-request --method POST --body 'a=1' --include-body
+    """
+    sample = build_event(trigger, config=sample_config(), **request)
+    click.echo(json.dumps(sample, indent=2))
+
+
+@click.command()
+@click.argument("function")
+@click.option("--trigger", type=click.Choice(EVENT_TYPES), required=True)
+@request_options
+@click.option("--event-file", type=click.File("r"), help="Use this event instead (JSON).")
+@click.option("--stage", metavar="NAME", help="Stage whose build config to bake in.")
+@output_option
+@pass_options
+def invoke(
+    options: Options,
+    function: str,
+    trigger: str,
+    event_file: Any,
+    stage: str | None,
+    output: str,
+    **request: Any,
+) -> None:
+    """Run FUNCTION once on a TRIGGER event and check its result as CloudFront would.
+
+    Prints the result, the log lines and the verdict. Exit status 0 when CloudFront would
+    accept the result, 1 when it would answer 502 or 503.
+
+    \b
+    Examples:
+      edgeform invoke redirect --trigger viewer-request --header Referer:https://x/index.html
+      edgeform invoke security-headers --trigger origin-response --output json
+      edgeform invoke redirect --trigger viewer-request --event-file e.json
+    """
+    run = make_run(options, stage, None, output, local_fallback=True)
+    ctx = run.context
+    fn = ctx.project.functions.get(function)
+    if fn is None:
+        known = ", ".join(sorted(ctx.project.functions)) or "none"
+        raise UsageError(f"no function {function!r} in edgeform.toml", f"functions: {known}")
+    sent = (
+        json.load(event_file)
+        if event_file
+        else build_event(trigger, config=sample_config(), **request)
+    )
+    work_dir = ctx.workspace.invoke_dir(ctx.stage.slug)
+    report = asyncio.run(
+        invoke_once(fn, trigger, sent, ctx.build_values, run.installer(), work_dir)
+    )
+    if output == "json":
+        click.echo(json.dumps(report, indent=2))
+    else:
+        _print_report(report)
+    click.get_current_context().exit(0 if report["verdict"] == "accepted" else EXIT_FAILED)
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    for line in report["logs"]:
+        click.echo(f"[{report['function']} {report['trigger']}] {line}", err=True)
+    if report["outcome"] == "result":
+        click.echo(json.dumps(report["result"], indent=2))
+    else:
+        click.echo(f"{report['outcome']}: {report.get('message', '')}", err=True)
+    for violation in report["violations"]:
+        click.echo(f"violation {violation['rule']}: {violation['message']}", err=True)
+    click.echo(f"verdict: {report['verdict']} ({report['duration_ms']} ms)", err=True)
+
+
+COMMANDS = (serve, invoke, event)

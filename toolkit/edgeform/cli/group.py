@@ -1,0 +1,90 @@
+"""The root `edgeform` group: its options, its help, and errors turned into exit statuses.
+
+Exit statuses (errors.py has the table): 0 success; 1 a step failed; 2 bad input (config,
+command line, stage name); 130 interrupted. A traceback only with --debug.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from edgeform import __version__
+from edgeform.cli.options import Options
+from edgeform.console import Console, wants_color
+from edgeform.errors import EXIT_FAILED, EXIT_INTERRUPTED, EdgeformError
+from edgeform.model.project import CONFIG_FILE
+
+
+class EdgeformGroup(click.Group):
+    """Turns EdgeformError into a message and an exit status; a traceback only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EdgeformError as exc:
+            if _debug(ctx):
+                traceback.print_exc()
+            console = Console(json_output=False, color=wants_color(sys.stderr, os.environ))
+            console.error(exc.message, exc.hint)
+            stderr = getattr(exc, "stderr", "")
+            if stderr:
+                console.detail(stderr)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception:
+            if _debug(ctx):
+                raise
+            traceback.print_exc()
+            click.echo(
+                "error: an unexpected failure in edgeform itself; please report it "
+                "with the output of --debug",
+                err=True,
+            )
+            ctx.exit(EXIT_FAILED)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.obj and ctx.obj.debug)
+
+
+@click.group(
+    cls=EdgeformGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="""\b
+Examples:
+  edgeform deploy                    deploy the current branch's stage (local target)
+  edgeform deploy --stage pr-42 --target aws --output json
+  edgeform plan; echo $?             0 no changes, 2 changes
+  edgeform destroy --stage pr-42 --yes
+  edgeform build                     zip every function, config baked in
+  edgeform render --stage main       write the stage's Terraform files
+  edgeform validate --target aws     render, then terraform init and validate
+  edgeform lint                      every Lambda@Edge restriction, before a deploy
+  edgeform stage --output json       the resolved stage and its resource names
+  edgeform serve                     the site behind a local CloudFront, on 127.0.0.1:8080
+  edgeform invoke redirect --trigger viewer-request --header Referer:/index.html
+
+Exit statuses: 0 ok, 1 a step failed, 2 bad input, 130 interrupted.""",
+)
+@click.version_option(__version__, "--version", prog_name="edgeform")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=f"Project config (default: the nearest {CONFIG_FILE} upwards).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, debug: bool) -> None:
+    """edgeform: static sites behind CloudFront with Lambda@Edge, driven by Terraform."""
+    ctx.obj = Options(config, debug)

@@ -1,0 +1,129 @@
+"""What every command shares: the root options, the stage options, and `pass_run`.
+
+`pass_run` is click's make_pass_decorator idiom grown by one step: it adds --stage, --target
+and --output (and --terraform-bin where asked), resolves the project, the stage and the target
+once into a `Run`, and hands that to the command instead of the raw arguments.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from edgeform.config import find_config, load_project
+from edgeform.console import Console, wants_color
+from edgeform.deploy.run import Run
+from edgeform.errors import StageError
+from edgeform.model.context import StageContext
+from edgeform.model.project import Project
+from edgeform.model.stage import git_branch, resolve_stage
+
+F = TypeVar("F", bound=Callable[..., Any])
+# The stage of local work (serve, invoke) when no stage is named anywhere: its build config.
+LOCAL_STAGE = "local"
+
+
+@dataclass(frozen=True)
+class Options:
+    config: Path | None
+    debug: bool
+
+    def config_file(self) -> Path:
+        return self.config or find_config(Path.cwd())
+
+
+pass_options = click.make_pass_decorator(Options)
+
+
+def load(options: Options) -> Project:
+    return load_project(options.config_file())
+
+
+def make_run(
+    options: Options,
+    stage: str | None,
+    target: str | None,
+    output: str,
+    terraform_bin: str | None = None,
+    *,
+    local_fallback: bool = False,
+) -> Run:
+    """Resolve project, stage and target once. With `local_fallback`, no stage name anywhere
+    means stage "local" instead of an error (for serve and invoke)."""
+    environ = dict(os.environ)
+    console = Console(json_output=output == "json", color=wants_color(sys.stderr, environ))
+    project = load(options)
+    chosen_target = project.target(target)
+    try:
+        resolved = resolve_stage(stage, environ, lambda: git_branch(project.root))
+    except StageError:
+        if not local_fallback:
+            raise
+        resolved = resolve_stage(LOCAL_STAGE, environ, lambda: None)
+    context = StageContext.resolve(project, resolved, chosen_target)
+    return Run(context, console, environ, terraform_bin)
+
+
+def stage_options(func: F) -> F:
+    """--stage, --target and --output, shared by every command that works on a stage."""
+    options = [
+        click.option(
+            "--stage",
+            "stage",
+            metavar="NAME",
+            help="Stage name (default: EDGEFORM_STAGE, the CI branch, the git branch).",
+        ),
+        click.option(
+            "--target",
+            "target",
+            metavar="NAME",
+            help="Target from edgeform.toml [targets] (default: project.default_target).",
+        ),
+        output_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+output_option = click.option(
+    "--output",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Result format; json for CI.",
+)
+
+terraform_option = click.option(
+    "--terraform-bin",
+    metavar="PATH",
+    help="terraform or tofu binary (default: EDGEFORM_TERRAFORM_BIN, terraform).",
+)
+
+
+def pass_run(*, terraform: bool = False) -> Callable[[F], F]:
+    """Give the command a resolved `Run` as its first argument."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def command(
+            options: Options, stage: str | None, target: str | None, output: str, **kwargs: Any
+        ) -> Any:
+            terraform_bin = kwargs.pop("terraform_bin", None)
+            run = make_run(options, stage, target, output, terraform_bin)
+            return func(run, **kwargs)
+
+        wrapped = pass_options(command)
+        if terraform:
+            wrapped = terraform_option(wrapped)
+        return stage_options(wrapped)  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,352 @@
+"""The steps of edgeform, in pipeline order, each reporting what it did and how long it took.
+
+    deploy:  bundles -> render (in memory) -> lint -> write -> [embedded endpoint]
+             -> terraform init -> plan -> apply (skipped when the plan is empty) -> outputs
+             -> site sync -> invalidation of the changed paths -> wait (invalidation,
+             distribution) -> verify (triggers on the versions just published, the site)
+    destroy: protection -> render -> init -> empty the bucket -> plan -destroy -> apply
+
+The CLI resolves a `Run` once and calls these functions; they never read CLI arguments or the
+process environment themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from edgeform.aws.boundary import GuardedClient
+from edgeform.aws.cloudfront import COMPLETED, DEPLOYED, CloudFront, invalidation_paths
+from edgeform.aws.s3 import SyncResult, empty_bucket, remote_etags, sync_site
+from edgeform.aws.session import LAMBDA_REGION, AwsSession
+from edgeform.build.bundle import Bundle, build_bundles
+from edgeform.build.site import SiteFile, site_files
+from edgeform.clock import wait_until
+from edgeform.deploy.run import Run
+from edgeform.deploy.terraform import (
+    PlanSummary,
+    StackCommands,
+    Terraform,
+    ValidateResult,
+    find_terraform,
+    terraform_environment,
+)
+from edgeform.deploy.verify import site_problems, wiring_problems
+from edgeform.errors import (
+    AwsError,
+    LintError,
+    ProtectedStageError,
+    StageNotDeployedError,
+    TerraformError,
+    VerifyError,
+)
+from edgeform.lint import BundleInfo, LintReport, lint_stack
+from edgeform.localcloud.endpoint import claim_stage_state, stage_belongs_to
+from edgeform.render.stack import RenderedStack, render_stack, write_stack
+
+WAIT_HINT = (
+    "the deploy itself is done and CloudFront finishes on its own; run `edgeform deploy` "
+    "again later to wait and verify (it changes nothing)"
+)
+
+
+def build(run: Run) -> list[Bundle]:
+    ctx = run.context
+    with run.console.step("build") as step:
+        functions = [ctx.project.functions[name] for name in sorted(ctx.project.functions)]
+        bundles = build_bundles(functions, ctx.build_values, ctx.bundle_dir, run.installer())
+        total = sum(b.size for b in bundles)
+        step.summary = f"{len(bundles)} bundles, {total:,} bytes"
+    return bundles
+
+
+def render(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
+    """Render the stack in memory; nothing is written."""
+    ctx = run.context
+    return render_stack(ctx.project, ctx.stage, ctx.target, bundles)
+
+
+def lint(run: Run, bundles: Sequence[Bundle], stack: RenderedStack) -> LintReport:
+    """Every Lambda@Edge rule, on the model, the bundles, the rendered stack and the source."""
+    with run.console.step("lint") as step:
+        infos = [BundleInfo.from_zip(b.function, b.path.read_bytes()) for b in bundles]
+        report = lint_stack(run.context.project, infos, stack.files, stack.sources)
+        step.summary = f"{len(report.errors)} errors, {len(report.warnings)} warnings"
+    return report
+
+
+def write(run: Run, stack: RenderedStack) -> RenderedStack:
+    with run.console.step("render") as step:
+        write_stack(stack, run.stage_dir)
+        step.summary = f"{len(stack.files)} files in {run.stage_dir}"
+    return stack
+
+
+def checked_stack(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
+    """Render once, lint that stack, stop on an error, else write it."""
+    stack = render(run, bundles)
+    report = lint(run, bundles, stack)
+    for finding in report.warnings:
+        run.console.warn(finding.text())
+    if report.errors:
+        for finding in report.errors:
+            run.console.error(finding.text())
+        first = report.errors[0]
+        raise LintError(
+            f"lint found {len(report.errors)} error(s), {first.rule} first; nothing was "
+            "rendered and no endpoint was touched",
+            "fix them (edgeform lint lists them), then deploy again",
+        )
+    return write(run, stack)
+
+
+def terraform(run: Run) -> Terraform:
+    binary = find_terraform(run.terraform_bin, run.environ)
+    env = terraform_environment(run.environ, run.context.workspace.base)
+    return Terraform(run.stage_dir, binary, env, run.console.detail, color=run.console.color)
+
+
+def validate(run: Run, tf: Terraform) -> ValidateResult:
+    with run.console.step("init") as step:
+        tf.init(backend=False)
+        step.summary = "providers ready"
+    with run.console.step("validate") as step:
+        unformatted = tf.fmt_check()
+        if unformatted:
+            raise TerraformError(
+                f"rendered files are not terraform fmt clean: {unformatted}",
+                f"a template is misformatted; run terraform fmt -diff in {run.stage_dir}",
+            )
+        result = tf.validate()
+        if not result.valid:
+            problems = "\n".join(f"{d.where}: {d.summary}: {d.detail}" for d in result.diagnostics)
+            raise TerraformError(
+                "the rendered stack is not valid", "fix the template", stderr=problems
+            )
+        step.summary = "fmt clean, valid"
+    return result
+
+
+# --- deploy, plan, outputs, destroy -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    plan: PlanSummary
+    outputs: dict[str, Any]
+    sync: SyncResult
+    invalidation: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan.as_json(),
+            "outputs": self.outputs,
+            "uploaded": list(self.sync.uploaded),
+            "deleted": list(self.sync.deleted),
+            "invalidation": self.invalidation,
+        }
+
+
+def endpoint_url(run: Run) -> str | None:
+    """The embedded endpoint's URL for the local target (started if needed), else None."""
+    target = run.context.target
+    if not run.local:
+        return None  # botocore and the provider honour AWS_ENDPOINT_URL themselves
+    if target.endpoint:
+        return target.endpoint.rstrip("/")
+    endpoint, started = run.localcloud().ensure_running()
+    if started:
+        run.console.info(
+            f"started the embedded AWS endpoint on {endpoint.url} "
+            "(stop it with `edgeform local stop`)"
+        )
+    if claim_stage_state(run.stage_dir, endpoint):
+        run.console.warn(
+            f"stage {run.context.stage.slug}: its state belonged to an embedded endpoint "
+            "that has stopped, and its resources went with it; starting afresh"
+        )
+    return endpoint.url
+
+
+def stack_commands(run: Run, url: str | None) -> StackCommands:
+    variables = {"aws_endpoint": url} if run.local and url else {}
+    return StackCommands(terraform(run), variables)
+
+
+def init(run: Run, stack: StackCommands) -> None:
+    with run.console.step("init") as step:
+        stack.tf.init()
+        step.summary = "providers and state ready"
+
+
+def plan(run: Run) -> PlanSummary:
+    return _planned(run)[2]
+
+
+def _planned(run: Run) -> tuple[str | None, StackCommands, PlanSummary]:
+    """Build, render, lint, write, endpoint, init and plan: what deploy and plan share."""
+    checked_stack(run, build(run))
+    url = endpoint_url(run)
+    stack = stack_commands(run, url)
+    init(run, stack)
+    with run.console.step("plan") as step:
+        summary = stack.plan()
+        step.summary = summary.describe()
+    return url, stack, summary
+
+
+def deploy(run: Run) -> DeployResult:
+    url, stack, summary = _planned(run)
+    with run.console.step("apply") as step:
+        if summary.has_changes:
+            stack.apply(summary)
+        step.summary = "applied" if summary.has_changes else "nothing to change"
+    outputs = stack.outputs()
+    session = AwsSession(run.context.target, url)
+    cloudfront = CloudFront(session.client("cloudfront", LAMBDA_REGION))
+    s3 = session.client("s3")
+    files = site_files(run.context.project.site_dir, run.context.build_values)
+    synced = sync(run, s3, outputs["bucket_name"], files)
+    invalidation = invalidate_changes(run, cloudfront, outputs["distribution_id"], synced)
+    with run.console.step("wait") as step:
+        distribution = outputs["distribution_id"]
+        wait_until(
+            f"distribution {distribution}",
+            lambda: cloudfront.status(distribution),
+            DEPLOYED,
+            run.poll(),
+            WAIT_HINT,
+        )
+        step.summary = "distribution deployed"
+    verify(run, cloudfront, s3, outputs, [f.key for f in files])
+    return DeployResult(summary, outputs, synced, invalidation)
+
+
+def sync(run: Run, s3: GuardedClient, bucket: str, files: Sequence[SiteFile]) -> SyncResult:
+    with run.console.step("sync") as step:
+        try:
+            result = sync_site(
+                s3, bucket, files, progress=lambda total: run.console.progress(total, "uploading")
+            )
+        except AwsError as exc:
+            raise AwsError(
+                f"the stack is applied, but uploading the site to s3://{bucket} failed: "
+                f"{exc.message}",
+                f"{exc.hint}; then run edgeform deploy again: unchanged files are skipped",
+                code=exc.code,
+                action=exc.action,
+            ) from exc
+        step.summary = (
+            f"{len(result.uploaded)} uploaded, {len(result.deleted)} deleted, "
+            f"{result.unchanged} unchanged"
+        )
+    return result
+
+
+def invalidate_changes(
+    run: Run, cloudfront: CloudFront, distribution_id: str, synced: SyncResult
+) -> str | None:
+    with run.console.step("invalidate") as step:
+        if not synced.changed:
+            step.summary = "nothing changed"
+            return None
+        paths = invalidation_paths(synced.changed, run.context.project.default_root_object)
+        invalidation = cloudfront.invalidate(distribution_id, paths)
+        wait_until(
+            f"invalidation {invalidation}",
+            lambda: cloudfront.invalidation_status(distribution_id, invalidation),
+            COMPLETED,
+            run.poll(),
+            WAIT_HINT,
+        )
+        step.summary = f"{len(paths)} paths ({invalidation})"
+    return invalidation
+
+
+def verify(
+    run: Run,
+    cloudfront: CloudFront,
+    s3: GuardedClient,
+    outputs: dict[str, Any],
+    site_keys: Sequence[str],
+) -> None:
+    with run.console.step("verify") as step:
+        found = cloudfront.associations(outputs["distribution_id"])
+        problems = wiring_problems(run.context.project, outputs, found) + site_problems(
+            site_keys, remote_etags(s3, outputs["bucket_name"])
+        )
+        if problems:
+            raise VerifyError(
+                "the deployed stack is not what the config asks for:\n  " + "\n  ".join(problems),
+                "run the deploy again; if it persists, report it with --debug",
+            )
+        step.summary = f"{len(found)} triggers on their published versions, site complete"
+
+
+def outputs(run: Run) -> dict[str, Any]:
+    if not (run.stage_dir / "terraform.tfstate").is_file():
+        raise StageNotDeployedError(
+            f"stage {run.context.stage.slug} is not deployed on target {run.context.target.name}",
+            "run edgeform deploy first",
+        )
+    return stack_commands(run, None).outputs()
+
+
+@dataclass(frozen=True)
+class DeployedStage:
+    distribution_id: str
+    bucket: str
+    endpoint_url: str | None
+
+
+def deployed_stage(run: Run) -> DeployedStage:
+    """Where a deployed stage lives, without starting or changing anything."""
+    url = None
+    if run.local:
+        target = run.context.target
+        url = target.endpoint.rstrip("/") if target.endpoint else _running_endpoint(run)
+    values = outputs(run)
+    return DeployedStage(values["distribution_id"], values["bucket_name"], url)
+
+
+def _running_endpoint(run: Run) -> str:
+    endpoint = run.localcloud().status()
+    if endpoint is None or not stage_belongs_to(run.stage_dir, endpoint):
+        raise StageNotDeployedError(
+            f"stage {run.context.stage.slug} has nothing on the embedded AWS endpoint "
+            "(it is not running, or was restarted since the deploy)",
+            f"run edgeform deploy --stage {run.context.stage.name} first",
+        )
+    return endpoint.url
+
+
+def check_destroy_allowed(run: Run, *, force_protected: bool) -> None:
+    """A protected stage is refused before anything is touched or asked."""
+    if run.context.settings.protected and not force_protected:
+        raise ProtectedStageError(
+            f"stage {run.context.stage.name} is protected in edgeform.toml; nothing was changed",
+            "pass --force-protected if you really mean to destroy it",
+        )
+
+
+def destroy(run: Run, *, force_protected: bool = False) -> PlanSummary:
+    check_destroy_allowed(run, force_protected=force_protected)
+    write(run, render(run, build(run)))
+    url = endpoint_url(run)
+    stack = stack_commands(run, url)
+    init(run, stack)
+    if (run.stage_dir / "terraform.tfstate").is_file():
+        current = stack.outputs()
+        if "bucket_name" in current and not run.context.settings.protected:
+            with run.console.step("empty bucket") as step:
+                s3 = AwsSession(run.context.target, url).client("s3")
+                step.summary = f"{empty_bucket(s3, current['bucket_name'])} objects deleted"
+    with run.console.step("plan") as step:
+        summary = stack.plan(destroy=True)
+        step.summary = summary.describe()
+    with run.console.step("destroy") as step:
+        if summary.has_changes:
+            stack.apply(summary)
+        step.summary = f"{len(summary.destroys)} resources destroyed"
+    return summary

@@ -1,0 +1,57 @@
+"""A `Run`: one command's resolved stage with its side effects (console, environment, clock).
+
+The CLI builds it once; the pipeline's steps read it and never the process environment or
+CLI arguments themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from edgeform.build.dependencies import DependencyInstaller, PlatformInstaller
+from edgeform.clock import Clock, Poll
+from edgeform.console import Console
+from edgeform.localcloud.endpoint import LocalCloud
+from edgeform.model.context import StageContext
+
+LOCAL_WAIT_SECONDS: Final = 120
+AWS_WAIT_SECONDS: Final = 30 * 60
+
+
+@dataclass(frozen=True)
+class Run:
+    context: StageContext
+    console: Console
+    environ: Mapping[str, str]
+    terraform_bin: str | None = None
+    clock: Clock = field(default_factory=Clock)
+
+    @property
+    def stage_dir(self) -> Path:
+        return self.context.stage_dir
+
+    @property
+    def local(self) -> bool:
+        return self.context.target.kind == "local"
+
+    def installer(self) -> DependencyInstaller:
+        return PlatformInstaller(self.context.workspace.deps_cache)
+
+    def localcloud(self) -> LocalCloud:
+        return LocalCloud(self.context.workspace.localcloud, self.clock)
+
+    def poll(self) -> Poll:
+        """How long and how often to poll CloudFront; on the embedded endpoint it is quick."""
+
+        def tick(status: str, elapsed: float) -> None:
+            self.console.detail(f"  still {status} after {elapsed:.0f} s")
+
+        return Poll(
+            timeout=LOCAL_WAIT_SECONDS if self.local else AWS_WAIT_SECONDS,
+            interval=0.5 if self.local else 15.0,
+            clock=self.clock,
+            tick=tick,
+        )

@@ -1,0 +1,314 @@
+"""The only code that runs Terraform.
+
+Built on python-terraform, whose traps are wrapped here once: it copies `os.environ` (we pass
+an explicit environment instead), buffers output until the end (we stream it), its `destroy`
+adds `-force`, `apply` prompts, and a plan exit code of 2 means "changes", not failure. We use
+it to build command lines and run them ourselves, with `-input=false`, `TF_IN_AUTOMATION`, and
+no colour off a terminal. Every failure raises `TerraformError` with Terraform's stderr.
+
+Air-gapped machines: set EDGEFORM_PROVIDER_MIRROR to a provider mirror folder (the layout of
+`terraform providers mirror`). edgeform then writes a Terraform CLI config that installs
+hashicorp providers from that folder only, with a plugin cache so that each stage links the
+provider instead of copying it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from python_terraform import IsFlagged
+from python_terraform import Terraform as _CommandBuilder
+
+from edgeform.errors import TerraformError
+
+MIRROR_ENV: Final = "EDGEFORM_PROVIDER_MIRROR"
+TERRAFORM_BIN_ENV: Final = "EDGEFORM_TERRAFORM_BIN"
+LOCK_TIMEOUT: Final = "60s"
+
+Echo = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: str
+    summary: str
+    detail: str
+    where: str
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What a saved plan would do, by resource address."""
+
+    plan_file: Path
+    adds: tuple[str, ...]
+    changes: tuple[str, ...]
+    destroys: tuple[str, ...]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.adds or self.changes or self.destroys)
+
+    def describe(self) -> str:
+        return (
+            f"{len(self.adds)} to add, {len(self.changes)} to change, "
+            f"{len(self.destroys)} to destroy"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "add": list(self.adds),
+            "change": list(self.changes),
+            "destroy": list(self.destroys),
+        }
+
+
+def summarize_plan(plan_file: Path, show_json: dict[str, Any]) -> PlanSummary:
+    """Sort `terraform show -json` resource changes; a replacement counts as add and destroy."""
+    adds, changes, destroys = [], [], []
+    for change in show_json.get("resource_changes", []):
+        actions = set(change.get("change", {}).get("actions", []))
+        address = change.get("address", "")
+        if "create" in actions:
+            adds.append(address)
+        if "delete" in actions:
+            destroys.append(address)
+        if "update" in actions:
+            changes.append(address)
+    return PlanSummary(plan_file, tuple(adds), tuple(changes), tuple(destroys))
+
+
+@dataclass(frozen=True)
+class ValidateResult:
+    valid: bool
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def cli_config_text(mirror: Path, plugin_cache: Path) -> str:
+    """A Terraform CLI config that takes hashicorp providers from `mirror` and nowhere else."""
+    return (
+        f"plugin_cache_dir = {json.dumps(str(plugin_cache))}\n"
+        "provider_installation {\n"
+        "  filesystem_mirror {\n"
+        f"    path    = {json.dumps(str(mirror))}\n"
+        '    include = ["registry.terraform.io/hashicorp/*"]\n'
+        "  }\n"
+        "  direct {\n"
+        '    exclude = ["registry.terraform.io/hashicorp/*"]\n'
+        "  }\n"
+        "}\n"
+    )
+
+
+def terraform_environment(base: Mapping[str, str], config_dir: Path) -> dict[str, str]:
+    """The environment Terraform runs in: the caller's, plus automation settings and the
+    provider mirror's CLI config when EDGEFORM_PROVIDER_MIRROR is set."""
+    env = dict(base)
+    env["TF_IN_AUTOMATION"] = "1"
+    env["TF_INPUT"] = "0"
+    mirror = base.get(MIRROR_ENV)
+    if mirror:
+        mirror_path = Path(mirror).expanduser().resolve()
+        if not mirror_path.is_dir():
+            raise TerraformError(
+                f"{MIRROR_ENV}={mirror} is not a folder",
+                "point it at a provider mirror (made by `terraform providers mirror DIR`) "
+                "or unset it to download providers",
+            )
+        cache = Path(base.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        plugin_cache = cache / "edgeform" / "terraform-plugins"
+        plugin_cache.mkdir(parents=True, exist_ok=True)
+        config_dir.mkdir(parents=True, exist_ok=True)
+        config_file = config_dir / "terraform.rc"
+        text = cli_config_text(mirror_path, plugin_cache)
+        if not config_file.is_file() or config_file.read_text() != text:
+            config_file.write_text(text)
+        env["TF_CLI_CONFIG_FILE"] = str(config_file)
+    return env
+
+
+def find_terraform(explicit: str | None, environ: Mapping[str, str]) -> str:
+    """The terraform (or OpenTofu) binary: --terraform-bin, EDGEFORM_TERRAFORM_BIN, PATH."""
+    name = explicit or environ.get(TERRAFORM_BIN_ENV) or "terraform"
+    found = shutil.which(name, path=environ.get("PATH"))
+    if found is None:
+        raise TerraformError(
+            f"{name} not found",
+            "install Terraform (https://developer.hashicorp.com/terraform/install) or "
+            "OpenTofu and put it on the PATH, or pass --terraform-bin",
+        )
+    return found
+
+
+class Terraform:
+    """Terraform in one working folder (one stage's root module)."""
+
+    def __init__(
+        self,
+        working_dir: Path,
+        binary: str,
+        env: Mapping[str, str],
+        echo: Echo | None = None,
+        *,
+        color: bool = False,
+    ) -> None:
+        self.working_dir = working_dir
+        self.env = dict(env)
+        self.echo = echo
+        self.color = color
+        self._builder = _CommandBuilder(working_dir=str(working_dir), terraform_bin_path=binary)
+
+    def command(self, name: str, *args: str, **options: object) -> list[str]:
+        """A terraform command line; `-no-color` off a terminal (Terraform ignores NO_COLOR)."""
+        if not self.color:
+            options.setdefault("no_color", IsFlagged)
+        return list(self._builder.generate_cmd_string(name, *args, **options))
+
+    def run(
+        self,
+        command: Sequence[str],
+        *,
+        ok_codes: tuple[int, ...] = (0,),
+        stream: bool = False,
+        stdin: str | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a terraform command; stream stdout lines to `echo` when asked."""
+        try:
+            process = subprocess.Popen(
+                list(command),
+                cwd=self.working_dir,
+                env=self.env,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+            )
+        except OSError as exc:
+            raise TerraformError(
+                f"cannot run {command[0]}: {exc}", "check --terraform-bin and the PATH"
+            ) from None
+        # stderr is drained on its own thread: a full pipe would otherwise block Terraform
+        # while we wait for its stdout.
+        errors: list[str] = []
+        drain = threading.Thread(target=lambda: errors.append(process.stderr.read()))  # type: ignore[union-attr]
+        drain.start()
+        if stdin is not None and process.stdin is not None:
+            process.stdin.write(stdin)
+            process.stdin.close()
+        out_lines = []
+        for line in process.stdout or ():
+            out_lines.append(line)
+            if stream and self.echo:
+                self.echo(line.rstrip("\n"))
+        drain.join()
+        code = process.wait()
+        stderr = "".join(errors)
+        result = subprocess.CompletedProcess(list(command), code, "".join(out_lines), stderr)
+        if code not in ok_codes:
+            verb = command[1] if len(command) > 1 else "terraform"
+            raise TerraformError(
+                f"terraform {verb} failed (exit {code}) in {self.working_dir}",
+                _hint_for(stderr or result.stdout),
+                stderr=(stderr or result.stdout).strip(),
+            )
+        return result
+
+    def fmt_check(self) -> list[str]:
+        """Files that `terraform fmt` would change (empty when the folder is fmt clean)."""
+        result = self.run(self.command("fmt", check=IsFlagged, list=True), ok_codes=(0, 3))
+        return [line for line in result.stdout.splitlines() if line.strip()]
+
+    def init(self, *, backend: bool = True) -> None:
+        self.run(
+            self.command("init", input=False, backend=backend, lock_timeout=LOCK_TIMEOUT),
+            stream=True,
+        )
+
+    def validate(self) -> ValidateResult:
+        result = self.run(self.command("validate", json=IsFlagged), ok_codes=(0, 1))
+        try:
+            report = json.loads(result.stdout)
+        except json.JSONDecodeError:
+            raise TerraformError(
+                "terraform validate printed no JSON",
+                "run it by hand to see why",
+                stderr=result.stderr,
+            ) from None
+        return ValidateResult(
+            bool(report.get("valid")),
+            tuple(
+                Diagnostic(
+                    d.get("severity", ""), d.get("summary", ""), d.get("detail", ""), _where(d)
+                )
+                for d in report.get("diagnostics", [])
+            ),
+        )
+
+
+def _where(diagnostic: Mapping[str, object]) -> str:
+    rng = diagnostic.get("range")
+    if isinstance(rng, dict):
+        start = rng.get("start") or {}
+        return f"{rng.get('filename')}:{start.get('line')}"
+    return ""
+
+
+def _hint_for(stderr: str) -> str:
+    if "Failed to query available provider packages" in stderr or "registry" in stderr:
+        return (
+            f"Terraform could not get the AWS provider; on a machine without internet set "
+            f"{MIRROR_ENV} to a provider mirror folder"
+        )
+    if "Error acquiring the state lock" in stderr:
+        return "another terraform run holds this stage's lock; wait for it, then try again"
+    return "read Terraform's message above; fix the cause and run the same command again"
+
+
+PLAN_FILE = "edgeform.tfplan"
+# `plan -detailed-exitcode`: 0 no changes, 2 changes, anything else an error.
+PLAN_NO_CHANGES, PLAN_CHANGES = 0, 2
+
+
+class StackCommands:
+    """Plan, apply, outputs and destroy of one stage, with the stage's variables."""
+
+    def __init__(self, tf: Terraform, variables: Mapping[str, str]) -> None:
+        self.tf = tf
+        # A list, not a dict: python-terraform turns a dict into a temporary var file.
+        self.var_args = [f"{name}={value}" for name, value in sorted(variables.items())]
+
+    def plan(self, *, destroy: bool = False) -> PlanSummary:
+        tf = self.tf
+        options: dict[str, object] = {
+            "input": False,
+            "lock_timeout": LOCK_TIMEOUT,
+            "detailed_exitcode": IsFlagged,
+            "out": PLAN_FILE,
+        }
+        if destroy:
+            options["destroy"] = IsFlagged
+        if self.var_args:
+            options["var"] = self.var_args
+        tf.run(tf.command("plan", **options), ok_codes=(PLAN_NO_CHANGES, PLAN_CHANGES), stream=True)
+        shown = tf.run(tf.command("show", PLAN_FILE, json=IsFlagged))
+        return summarize_plan(tf.working_dir / PLAN_FILE, json.loads(shown.stdout))
+
+    def apply(self, plan: PlanSummary) -> None:
+        # A saved plan applies without asking; variables are baked into it.
+        tf = self.tf
+        tf.run(
+            tf.command("apply", str(plan.plan_file), input=False, lock_timeout=LOCK_TIMEOUT),
+            stream=True,
+        )
+
+    def outputs(self) -> dict[str, Any]:
+        tf = self.tf
+        result = tf.run(tf.command("output", json=IsFlagged))
+        return {name: item.get("value") for name, item in json.loads(result.stdout).items()}

@@ -1,0 +1,288 @@
+"""CloudFront's request pipeline with the four Lambda@Edge triggers (reference section 7).
+
+viewer request (every request, before the cache) -> cache lookup on the rewritten request ->
+on a hit, viewer response only -> on a miss, origin request, origin fetch, origin response
+(every origin status), store -> viewer response (not for origin statuses of 400 and up).
+A response generated in viewer request goes straight back, uncached; one generated in origin
+request is cached and skips origin response. A function that fails answers as CloudFront does
+(502 LambdaValidationError, 503 LambdaExecutionError or LambdaLimitExceeded), never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from edgeform.emulator import events, validation
+from edgeform.emulator.cache import EdgeCache, cache_key, ttl_seconds
+from edgeform.emulator.events import EdgeConfig, HttpResponse, ViewerRequest, error_page
+from edgeform.emulator.origin import fetch_custom
+from edgeform.emulator.routing import match_behavior
+from edgeform.emulator.runtimes import Outcome
+from edgeform.emulator.stack import EdgeBehavior, EdgeTrigger, ServedStack, StackSource
+from edgeform.model import lambda_edge as limits
+
+ServeLog = Callable[[str], None]
+
+HIT: Final = "Hit from cloudfront"
+MISS: Final = "Miss from cloudfront"
+ERROR: Final = "Error from cloudfront"
+GENERATED: Final = "LambdaGeneratedResponse from cloudfront"
+VALIDATION_ERROR: Final = "LambdaValidationError from cloudfront"
+EXECUTION_ERROR: Final = "LambdaExecutionError from cloudfront"
+LIMIT_EXCEEDED: Final = "LambdaLimitExceeded from cloudfront"
+POP: Final = "LOCAL1-C1"
+
+_FAILURES: Final = {
+    "invalid": (502, VALIDATION_ERROR),
+    "error": (503, EXECUTION_ERROR),
+    "crash": (503, EXECUTION_ERROR),
+    "timeout": (503, LIMIT_EXCEEDED),
+}
+_MESSAGES: Final = {
+    VALIDATION_ERROR: "The Lambda function returned an invalid response.",
+    EXECUTION_ERROR: "The Lambda function associated with the CloudFront distribution "
+    "is invalid or doesn't have the required permissions.",
+    LIMIT_EXCEEDED: "The Lambda function associated with the CloudFront distribution "
+    "was throttled.",
+}
+
+
+@dataclass
+class Served:
+    """The answer to one viewer request, with what the log line needs."""
+
+    response: HttpResponse
+    x_cache: str
+    request_id: str
+    triggers: list[str] = field(default_factory=list)
+
+
+class FunctionFailedError(Exception):
+    """A trigger's function failed; carries CloudFront's answer."""
+
+    def __init__(self, status: int, x_cache: str) -> None:
+        super().__init__(x_cache)
+        self.status = status
+        self.x_cache = x_cache
+
+
+class EdgeChain:
+    """One emulated distribution: routes, runs triggers, caches, answers."""
+
+    def __init__(
+        self,
+        source: StackSource,
+        log: ServeLog,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.source = source
+        self.log = log
+        self.cache = EdgeCache(clock)
+        self.wall_clock = wall_clock
+        self._generation = -1
+        self._ids = itertools.count(1)
+        self._via_host = f"{hashlib.sha256(b'edgeform serve').hexdigest()[:32]}.cloudfront.net"
+
+    @property
+    def via(self) -> str:
+        return f"1.1 {self._via_host} (CloudFront)"
+
+    async def handle(self, viewer: ViewerRequest, host: str) -> Served:
+        stack = await self.source.current()
+        if stack.generation != self._generation:
+            # A changed function, site file or config is a new deploy plus an invalidation.
+            self.cache.clear()
+            self._generation = stack.generation
+        request_id = events.request_id(f"{time.time_ns()}-{next(self._ids)}")
+        config = EdgeConfig(host, stack.distribution_id, stack.origin_domain, via=self.via)
+        served = Served(HttpResponse(500, []), MISS, request_id)
+        try:
+            await _Flow(self, stack, config, served).run(viewer)
+        except FunctionFailedError as failure:
+            served.response = error_page(failure.status, _MESSAGES[failure.x_cache], request_id)
+            served.x_cache = failure.x_cache
+        self._finish(served)
+        return served
+
+    def _finish(self, served: Served) -> None:
+        headers = served.response.headers
+        if served.response.header("Via") is None:
+            headers.append(("Via", self.via))
+        headers.extend(
+            [
+                ("X-Cache", served.x_cache),
+                ("X-Amz-Cf-Pop", POP),
+                ("X-Amz-Cf-Id", served.request_id),
+            ]
+        )
+
+
+class _Flow:
+    """One request's walk through the chain."""
+
+    def __init__(
+        self, chain: EdgeChain, stack: ServedStack, config: EdgeConfig, served: Served
+    ) -> None:
+        self.chain = chain
+        self.stack = stack
+        self.config = config
+        self.served = served
+
+    async def run(self, viewer: ViewerRequest) -> None:
+        path = viewer.uri
+        behavior = match_behavior(self.stack.behaviors, path)
+        if viewer.method not in behavior.allowed_methods:
+            self.served.response = error_page(
+                403,
+                "This distribution is not configured to allow the HTTP request method "
+                "that was used for this request.",
+                self.served.request_id,
+            )
+            self.served.x_cache = ERROR
+            return
+        vr = behavior.triggers.get("viewer-request")
+        request = events.viewer_request_dict(viewer, include_body=bool(vr and vr.include_body))
+        body = viewer.body
+        if vr is not None:
+            result = await self.request_trigger(vr, request)
+            if isinstance(result, validation.Generated):
+                self.served.response, self.served.x_cache = result.response, GENERATED
+                return
+            request = result.request
+            body = result.body if result.body is not None else body
+        if request["uri"] == "/" and self.stack.default_root_object:
+            request = {**request, "uri": "/" + self.stack.default_root_object}
+        await self.cached_or_origin(behavior, request, body)
+
+    async def cached_or_origin(
+        self, behavior: EdgeBehavior, request: dict[str, Any], body: bytes
+    ) -> None:
+        method = request["method"]
+        query = request["querystring"] if behavior.forward_query_string else ""
+        key = cache_key(method, behavior.path_pattern, request["uri"], query)
+        cacheable = method in behavior.cached_methods
+        hit = self.chain.cache.get(key) if cacheable else None
+        if hit is not None:
+            cached, age = hit
+            response = cached.response.copy()
+            response.headers.append(("Age", str(age)))
+            origin_status = cached.origin_status
+            self.served.x_cache = ERROR if origin_status >= 400 else HIT
+        else:
+            response, origin_status, generated = await self.miss(behavior, request, body)
+            if cacheable:
+                ttl = ttl_seconds(response, behavior.ttls, self.chain.wall_clock())
+                self.chain.cache.put(key, response.copy(), ttl, origin_status)
+            self.served.x_cache = (
+                GENERATED if generated else ERROR if origin_status >= 400 else MISS
+            )
+        if method == "HEAD":
+            response.body = b""
+        # Viewer response sees (and may not change) the Via the viewer will get.
+        response.headers.append(("Via", self.chain.via))
+        vres = behavior.triggers.get("viewer-response")
+        if vres is not None and origin_status < 400:
+            response = await self.response_trigger(vres, _without_body(request), response)
+        self.served.response = response
+
+    async def miss(
+        self, behavior: EdgeBehavior, viewer_side: dict[str, Any], body: bytes
+    ) -> tuple[HttpResponse, int, bool]:
+        orq = behavior.triggers.get("origin-request")
+        request = events.origin_request_dict(
+            viewer_side,
+            self.config,
+            forward_query_string=behavior.forward_query_string,
+            body=events.body_block(body, "origin-request")
+            if orq is not None and orq.include_body and viewer_side["method"] in events.BODY_METHODS
+            else None,
+        )
+        if orq is not None:
+            result = await self.request_trigger(orq, request)
+            if isinstance(result, validation.Generated):
+                return result.response, result.response.status, True
+            request = result.request
+        response = await self.fetch(request)
+        origin_status = response.status
+        ors = behavior.triggers.get("origin-response")
+        if ors is not None:
+            response = await self.response_trigger(ors, _without_body(request), response)
+        return response, origin_status, False
+
+    async def fetch(self, request: dict[str, Any]) -> HttpResponse:
+        origin = request.get("origin", {})
+        if "custom" in origin:
+            # An origin-request function switched to a custom origin: fetch it for real.
+            return await fetch_custom(request, origin["custom"], self.served.request_id)
+        domain = origin.get("s3", {}).get("domainName")
+        if domain != self.config.origin_domain:
+            self.chain.log(
+                f"{self.served.request_id} origin {domain} is another bucket; edgeform serve "
+                "reads only this distribution's own (answered 502)"
+            )
+            return error_page(502, "CloudFront wasn't able to connect to the origin.", "")
+        return await self.stack.origin.fetch(request["method"], request["uri"])
+
+    async def request_trigger(
+        self, trigger: EdgeTrigger, request: dict[str, Any]
+    ) -> validation.Forward | validation.Generated:
+        # The function runs in another process and answers with new objects: `request`
+        # itself is never changed, so it is what the result is checked against.
+        evt = events.event(trigger.event, self.config, self.served.request_id, request)
+        result = await self.invoke(trigger, evt)
+        checked, violations = validation.check_request_result(trigger.event, request, result)
+        self.reject(trigger, violations)
+        assert checked is not None
+        return checked
+
+    async def response_trigger(
+        self, trigger: EdgeTrigger, request: dict[str, Any], response: HttpResponse
+    ) -> HttpResponse:
+        sent = events.response_dict(response)
+        evt = events.event(trigger.event, self.config, self.served.request_id, request, sent)
+        result = await self.invoke(trigger, evt)
+        checked, violations = validation.check_response_result(trigger.event, sent, result)
+        self.reject(trigger, violations)
+        assert checked is not None
+        answer = checked.response
+        answer.body = response.body if checked.body is None else checked.body
+        return answer
+
+    async def invoke(self, trigger: EdgeTrigger, evt: dict[str, Any]) -> Any:
+        timeout = limits.timeout_limit(trigger.event, trigger.pool.code.timeout)
+        tag = f"{trigger.function} {trigger.event} {self.served.request_id}"
+        outcome = await trigger.pool.invoke(evt, timeout, tag)
+        self.served.triggers.append(f"{trigger.event}={trigger.function}:{outcome.kind}")
+        if outcome.kind != "result":
+            self.fail(trigger, outcome)
+        return outcome.value
+
+    def fail(self, trigger: EdgeTrigger, outcome: Outcome) -> None:
+        status, x_cache = _FAILURES[outcome.kind]
+        self.chain.log(
+            f"[{trigger.function} {trigger.event} {self.served.request_id}] "
+            f"{x_cache.split()[0]}: {outcome.message}"
+        )
+        if outcome.kind == "error" and isinstance(outcome.value, dict):
+            for line in outcome.value.get("stackTrace", []):
+                self.chain.log(f"[{trigger.function} {trigger.event}]   {line.rstrip()}")
+        raise FunctionFailedError(status, x_cache)
+
+    def reject(self, trigger: EdgeTrigger, violations: list[validation.Violation]) -> None:
+        for violation in violations:
+            self.chain.log(
+                f"[{trigger.function} {trigger.event} {self.served.request_id}] "
+                f"LambdaValidationError: rule {violation.rule}: {violation.message}"
+            )
+        if violations:
+            raise FunctionFailedError(502, VALIDATION_ERROR)
+
+
+def _without_body(request: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in request.items() if k != "body"}

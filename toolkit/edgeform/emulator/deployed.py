@@ -1,0 +1,145 @@
+"""Serve what a stage actually has deployed, read back through `aws/`.
+
+The distribution's config gives the behaviors, their TTLs and their Lambda@Edge associations;
+each associated version's code is downloaded from Lambda (`GetFunction` on the qualified ARN)
+and unpacked; the origin is the stage's bucket. Nothing in the working tree is read, so the
+user sees the deployed stack, not their edits. The stack is read once, when serving starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from edgeform.aws.cloudfront import CloudFront
+from edgeform.aws.functions import download_code, published_version
+from edgeform.aws.session import LAMBDA_REGION, AwsSession
+from edgeform.emulator.cache import Ttls
+from edgeform.emulator.origin import BucketOrigin
+from edgeform.emulator.runtimes import EdgeLog, FunctionCode, FunctionPool
+from edgeform.emulator.stack import EdgeBehavior, EdgeTrigger, ServedStack
+from edgeform.errors import DeployedStackError
+from edgeform.model.names import function_of
+
+
+@dataclass(frozen=True)
+class DeployedIds:
+    distribution_id: str
+    bucket: str
+
+
+def safe_extract(data: bytes, folder: Path) -> None:
+    """Unpack a bundle, refusing any entry that would land outside `folder`."""
+    staging = folder.with_name(folder.name + ".tmp")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            target = (staging / info.filename).resolve()
+            if not target.is_relative_to(staging.resolve()):
+                raise DeployedStackError(
+                    f"the deployed bundle has an entry outside its folder: {info.filename}",
+                    "redeploy the stage with edgeform",
+                )
+        archive.extractall(staging)
+    staging.rename(folder)
+
+
+class DeployedSource:
+    """A `StackSource` over a deployed distribution, its functions and its bucket."""
+
+    def __init__(
+        self,
+        session: AwsSession,
+        ids: DeployedIds,
+        work_dir: Path,
+        log: EdgeLog,
+        max_workers: int = 4,
+    ) -> None:
+        self.session = session
+        self.ids = ids
+        self.work_dir = work_dir
+        self.log = log
+        self.max_workers = max_workers
+        self._stack: ServedStack | None = None
+        self._pools: dict[str, FunctionPool] = {}
+
+    async def current(self) -> ServedStack:
+        if self._stack is None:
+            self._stack = await asyncio.to_thread(self._load)
+        return self._stack
+
+    def _load(self) -> ServedStack:
+        cloudfront = CloudFront(self.session.client("cloudfront", LAMBDA_REGION))
+        config = cloudfront.config(self.ids.distribution_id)
+        ordered = config.get("CacheBehaviors", {}).get("Items", [])
+        behaviors = (
+            *(self._behavior(b) for b in ordered),
+            self._behavior(config["DefaultCacheBehavior"]),
+        )
+        return ServedStack(
+            behaviors=behaviors,
+            default_root_object=config.get("DefaultRootObject", ""),
+            origin=BucketOrigin(self.session.client("s3"), self.ids.bucket),
+            distribution_id=self.ids.distribution_id,
+            origin_domain=config["Origins"]["Items"][0]["DomainName"],
+            generation=1,
+        )
+
+    def _behavior(self, spec: dict[str, Any]) -> EdgeBehavior:
+        associations = spec.get("LambdaFunctionAssociations", {}).get("Items", [])
+        triggers = {}
+        for association in associations:
+            pool = self._pool(association["LambdaFunctionARN"])
+            triggers[association["EventType"]] = EdgeTrigger(
+                association["EventType"],
+                function_of(pool.code.name),
+                bool(association.get("IncludeBody", False)),
+                pool,
+            )
+        allowed = spec["AllowedMethods"]
+        return EdgeBehavior(
+            path_pattern=spec.get("PathPattern"),
+            triggers=triggers,
+            allowed_methods=tuple(allowed["Items"]),
+            cached_methods=tuple(allowed.get("CachedMethods", {}).get("Items", ["GET", "HEAD"])),
+            ttls=Ttls(
+                int(spec.get("MinTTL", 0)),
+                int(spec.get("DefaultTTL", 86400)),
+                int(spec.get("MaxTTL", 31536000)),
+            ),
+            forward_query_string=bool(spec.get("ForwardedValues", {}).get("QueryString", False)),
+        )
+
+    def _pool(self, qualified_arn: str) -> FunctionPool:
+        if qualified_arn not in self._pools:
+            self._pools[qualified_arn] = FunctionPool(
+                self._download(qualified_arn), self.log, self.max_workers
+            )
+        return self._pools[qualified_arn]
+
+    def _download(self, qualified_arn: str) -> FunctionCode:
+        lam = self.session.client("lambda", LAMBDA_REGION)
+        version, location = published_version(lam, qualified_arn)
+        code_id = hashlib.sha256(version.code_sha256.encode()).hexdigest()[:12]
+        folder = self.work_dir / f"{version.function_name}-{version.version}-{code_id}"
+        if not folder.is_dir():
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            safe_extract(download_code(location, qualified_arn), folder)
+        return FunctionCode(
+            name=version.function_name,
+            runtime=version.runtime,
+            handler=version.handler,
+            code_dir=folder,
+            memory=version.memory,
+            timeout=version.timeout,
+            version=version.version,
+            arn=qualified_arn,
+        )
+
+    async def close(self) -> None:
+        pools, self._pools = self._pools, {}
+        await asyncio.gather(*(pool.close() for pool in pools.values()))

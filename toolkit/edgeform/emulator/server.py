@@ -1,0 +1,92 @@
+"""The HTTP side of `edgeform serve`: aiohttp on loopback in front of the `EdgeChain`.
+
+Only 127.0.0.1 is ever bound: the emulator runs the user's code and serves their files, and is
+not meant to be reachable from the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Final
+
+from aiohttp import web
+from multidict import CIMultiDict
+
+from edgeform.emulator.chain import EdgeChain
+from edgeform.emulator.events import ViewerRequest
+
+HOST: Final = "127.0.0.1"
+MAX_BODY: Final = 20 * 1024 * 1024
+# aiohttp sets these from the body it sends; a function's values would contradict it.
+_FRAMING: Final = frozenset({"content-length", "transfer-encoding", "connection"})
+
+AccessLog = Callable[[str], None]
+
+
+def decode_header(raw: bytes) -> str:
+    # CloudFront hands functions UTF-8; other bytes are read as ISO-8859-1 (reference section 2).
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+async def viewer_request(request: web.Request) -> ViewerRequest:
+    path, _, query = request.raw_path.partition("?")
+    return ViewerRequest(
+        method=request.method,
+        uri=path,
+        querystring=query,
+        headers=tuple((decode_header(k), decode_header(v)) for k, v in request.raw_headers),
+        client_ip=request.remote or HOST,
+        body=await request.read() if request.can_read_body else b"",
+    )
+
+
+def make_app(chain: EdgeChain, access_log: AccessLog) -> web.Application:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        started = time.perf_counter()
+        viewer = await viewer_request(request)
+        served = await chain.handle(viewer, request.host)
+        response = served.response
+        headers = CIMultiDict((k, v) for k, v in response.headers if k.lower() not in _FRAMING)
+        headers.setdefault("Server", "CloudFront")  # not aiohttp's own
+        elapsed = (time.perf_counter() - started) * 1000
+        access_log(
+            f"{viewer.method} {request.raw_path} {response.status} "
+            f"{served.x_cache.removesuffix(' from cloudfront')} {elapsed:.1f} ms"
+        )
+        return web.Response(
+            status=response.status,
+            reason=response.description or None,
+            headers=headers,
+            body=response.body,
+        )
+
+    app = web.Application(client_max_size=MAX_BODY)
+    app.router.add_route("*", "/{tail:.*}", handle)
+    return app
+
+
+class EdgeServer:
+    """Runs the app on 127.0.0.1:port (0 picks a free port) until stopped."""
+
+    def __init__(self, chain: EdgeChain, access_log: AccessLog) -> None:
+        self.chain = chain
+        self.runner = web.AppRunner(make_app(chain, access_log), access_log=None)
+        self.port = 0
+
+    async def start(self, port: int) -> int:
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, HOST, port, reuse_address=True)
+        await site.start()
+        server = site._server
+        assert isinstance(server, asyncio.base_events.Server)
+        self.port = int(server.sockets[0].getsockname()[1])
+        return self.port
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+        await self.chain.source.close()

@@ -1,0 +1,51 @@
+"""What the emulator serves: behaviors with their triggers, the origin, the distribution's ids.
+
+A `ServedStack` is built either from the working tree (`edgeform.emulator.working_tree`) or from
+a deployed stage (`edgeform.emulator.deployed`); the chain does not know which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from edgeform.emulator.cache import Ttls
+from edgeform.emulator.origin import Origin
+from edgeform.emulator.runtimes import FunctionPool
+
+
+@dataclass(frozen=True)
+class EdgeTrigger:
+    event: str
+    function: str
+    include_body: bool
+    pool: FunctionPool
+
+
+@dataclass(frozen=True)
+class EdgeBehavior:
+    path_pattern: str | None  # None for the default behavior
+    triggers: Mapping[str, EdgeTrigger]  # by event type
+    allowed_methods: tuple[str, ...]
+    cached_methods: tuple[str, ...]
+    ttls: Ttls
+    forward_query_string: bool
+
+
+@dataclass(frozen=True)
+class ServedStack:
+    behaviors: tuple[EdgeBehavior, ...]  # ordered behaviors, then the default
+    default_root_object: str
+    origin: Origin
+    distribution_id: str
+    origin_domain: str
+    generation: int  # changes whenever anything served changes (the cache is then emptied)
+
+
+class StackSource(Protocol):
+    async def current(self) -> ServedStack:
+        """The stack to serve this request with, reloaded first if its sources changed."""
+        ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,151 @@
+"""The project as edgeform.toml describes it, validated: frozen dataclasses, read everywhere.
+
+`edgeform.config` builds a `Project`; nothing downstream sees raw TOML or CLI arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final, Literal
+
+from edgeform.errors import ConfigError, ConfigProblem
+from edgeform.model.lambda_edge import EventType
+
+CONFIG_FILE: Final = "edgeform.toml"
+
+# The only method sets CloudFront accepts for a cache behavior.
+METHOD_SETS: Final[tuple[tuple[str, ...], ...]] = (
+    ("GET", "HEAD"),
+    ("GET", "HEAD", "OPTIONS"),
+    ("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"),
+)
+PRICE_CLASSES: Final = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
+
+ConfigValue = str | int | bool
+
+
+@dataclass(frozen=True)
+class Function:
+    """One edge function: a source folder plus how Lambda runs it."""
+
+    name: str
+    source: Path
+    runtime: str
+    handler: str
+    memory: int
+    timeout: int
+
+    @property
+    def language(self) -> Literal["python", "node"]:
+        return "python" if self.runtime.startswith("python") else "node"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A function wired to one CloudFront event of one cache behavior."""
+
+    event: EventType
+    function: str
+    include_body: bool = False
+
+
+@dataclass(frozen=True)
+class Behavior:
+    """A cache behavior; `path_pattern` is None for the default behavior."""
+
+    path_pattern: str | None
+    triggers: tuple[Trigger, ...]
+    allowed_methods: tuple[str, ...] = METHOD_SETS[0]
+    compress: bool = True
+    forward_query_string: bool = True
+    min_ttl: int = 0
+    default_ttl: int = 86400
+    max_ttl: int = 31536000
+
+    @property
+    def cached_methods(self) -> tuple[str, ...]:
+        # CloudFront caches GET and HEAD, plus OPTIONS when it is allowed.
+        return self.allowed_methods[:3] if "OPTIONS" in self.allowed_methods else ("GET", "HEAD")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a stage is deployed: the embedded AWS endpoint or a real account."""
+
+    name: str
+    kind: Literal["local", "aws"]
+    region: str
+    profile: str | None = None
+    endpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """What the config says about one named stage."""
+
+    name: str
+    protected: bool
+    config: Mapping[str, ConfigValue]
+
+
+@dataclass(frozen=True)
+class Project:
+    """The whole project config, validated."""
+
+    root: Path
+    config_file: Path
+    name: str
+    site_dir: Path
+    templates_dir: Path | None  # the project's own templates; None: the packaged ones
+    default_root_object: str
+    price_class: str
+    comment: str
+    tags: Mapping[str, str]
+    build_config: Mapping[str, ConfigValue]
+    functions: Mapping[str, Function]
+    default_behavior: Behavior
+    behaviors: tuple[Behavior, ...]
+    targets: Mapping[str, Target]
+    default_target: str
+    stages: Mapping[str, StageSettings]
+
+    @property
+    def all_behaviors(self) -> tuple[Behavior, ...]:
+        """Ordered behaviors first, the default last: CloudFront's matching order."""
+        return (*self.behaviors, self.default_behavior)
+
+    def target(self, name: str | None) -> Target:
+        chosen = name or self.default_target
+        if chosen not in self.targets:
+            known = ", ".join(sorted(self.targets))
+            raise ConfigError(
+                [
+                    ConfigProblem(
+                        self.config_file.name,
+                        f"targets.{chosen}",
+                        "no such target",
+                        f"use one of: {known}, or add [targets.{chosen}]",
+                    )
+                ]
+            )
+        return self.targets[chosen]
+
+    def wired_events(self) -> dict[str, frozenset[str]]:
+        """Function name -> the events it is wired to, across every behavior."""
+        wired: dict[str, set[str]] = {name: set() for name in self.functions}
+        for behavior in self.all_behaviors:
+            for trigger in behavior.triggers:
+                wired[trigger.function].add(trigger.event)
+        return {name: frozenset(events) for name, events in wired.items()}
+
+    def stage_settings(self, stage_name: str) -> StageSettings:
+        return self.stages.get(stage_name) or StageSettings(stage_name, False, MappingProxyType({}))
+
+    def build_config_for(self, stage_name: str) -> Mapping[str, ConfigValue]:
+        """The build-time values baked into bundles and the site: [config] + stage overrides."""
+        merged = dict(self.build_config)
+        merged.update(self.stage_settings(stage_name).config)
+        return MappingProxyType(merged)

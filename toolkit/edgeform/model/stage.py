@@ -1,0 +1,88 @@
+"""Stage names: where they come from and how they become safe in resource names.
+
+A stage is one deployed copy of the stack. Its name is whatever the user or CI calls it (often
+a git branch); its slug is what goes into AWS resource names. The slug function is injective:
+a name that is already a short clean slug is kept as it is; every other name is shortened and
+given a hash of the full name behind a marker (`-h` + 8 hex digits). Kept names never end with
+that marker (those are hashed too), so a kept name can never equal a hashed one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from edgeform.errors import StageError
+
+SLUG_MAX: Final = 22
+HASH_LEN: Final = 8
+_CLEAN_RE: Final = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_HASHED_RE: Final = re.compile(rf"-h[0-9a-f]{{{HASH_LEN}}}$")
+_BASE_MAX: Final = SLUG_MAX - len("-h") - HASH_LEN
+
+# Where CI systems put the branch name, in the order we trust them. GITHUB_HEAD_REF is the
+# source branch of a pull request (GITHUB_REF_NAME is then "<n>/merge"), so it comes first.
+CI_BRANCH_VARIABLES: Final = ("GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A stage name as given, its slug, and where the name came from."""
+
+    name: str
+    slug: str
+    source: str
+
+
+def slugify(name: str) -> str:
+    """A [a-z0-9-] slug of at most SLUG_MAX characters; distinct names give distinct slugs."""
+    if len(name) <= SLUG_MAX and _CLEAN_RE.match(name) and not _HASHED_RE.search(name):
+        return name
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:_BASE_MAX].rstrip("-")
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_LEN]
+    return f"{base or 'stage'}-h{digest}"
+
+
+def git_branch(cwd: Path) -> str | None:
+    """The current git branch, or None outside a repository or on a detached HEAD."""
+    try:
+        result = subprocess.run(
+            ["git", "symbolic-ref", "--quiet", "--short", "HEAD"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    branch = result.stdout.strip()
+    return branch if result.returncode == 0 and branch else None
+
+
+def resolve_stage(
+    explicit: str | None,
+    environ: Mapping[str, str],
+    branch: Callable[[], str | None],
+) -> Stage:
+    """--stage, else EDGEFORM_STAGE, else the CI branch variables, else the git branch."""
+    candidates: list[tuple[str, Callable[[], str | None]]] = [
+        ("--stage", lambda: explicit),
+        ("EDGEFORM_STAGE", lambda: environ.get("EDGEFORM_STAGE")),
+        *((var, lambda var=var: environ.get(var)) for var in CI_BRANCH_VARIABLES),
+        ("git branch", branch),
+    ]
+    for source, read in candidates:
+        name = (read() or "").strip()
+        if name:
+            return Stage(name, slugify(name), source)
+    raise StageError(
+        "no stage name: not given, not in EDGEFORM_STAGE or a CI branch variable, "
+        "and no git branch is checked out",
+        "pass --stage NAME or set EDGEFORM_STAGE",
+    )

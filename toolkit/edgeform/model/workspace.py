@@ -1,0 +1,50 @@
+"""Where edgeform keeps its working files: `.edgeform/` beside edgeform.toml (git-ignored).
+
+.edgeform/stages/<target>/<stage slug>/   the rendered Terraform root module and its state
+    bundles/<function>.zip                the function bundles Terraform uploads
+.edgeform/cache/deps/<key>/               installed function dependencies
+.edgeform/localcloud/                     the embedded endpoint's pid, port and log
+.edgeform/serve/<stage slug>/functions/   unpacked bundles that `edgeform serve` runs
+.edgeform/serve/deployed/<target>/<slug>/ code read back from a deployed stage (--from-stage)
+.edgeform/invoke/<stage slug>/functions/  unpacked bundles that `edgeform invoke` runs
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+WORK_DIR: Final = ".edgeform"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path  # the project folder
+
+    @property
+    def base(self) -> Path:
+        return self.root / WORK_DIR
+
+    def stage_dir(self, target: str, stage_slug: str) -> Path:
+        return self.base / "stages" / target / stage_slug
+
+    def bundle_dir(self, target: str, stage_slug: str) -> Path:
+        return self.stage_dir(target, stage_slug) / "bundles"
+
+    @property
+    def deps_cache(self) -> Path:
+        return self.base / "cache" / "deps"
+
+    @property
+    def localcloud(self) -> Path:
+        return self.base / "localcloud"
+
+    def serve_dir(self, stage_slug: str) -> Path:
+        return self.base / "serve" / stage_slug
+
+    def deployed_dir(self, target: str, stage_slug: str) -> Path:
+        return self.base / "serve" / "deployed" / target / stage_slug
+
+    def invoke_dir(self, stage_slug: str) -> Path:
+        return self.base / "invoke" / stage_slug

@@ -1,0 +1,130 @@
+"""Rendering: the project model and the built bundles in, Terraform files out.
+
+`render_stack` is pure: no AWS calls, no subprocesses, no writes (templates are read, from the
+project's override folder first, then from those edgeform ships; see `environment`).
+`write_stack` writes what it made. Values reach HCL only through the filters of the
+environment, which refuses anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from edgeform import __version__
+from edgeform.build.bundle import Bundle
+from edgeform.errors import RenderError
+from edgeform.model.names import ResourceNames, resource_names
+from edgeform.model.project import Project, Target
+from edgeform.model.stage import Stage
+from edgeform.render.environment import Templates
+from edgeform.render.hcl import Hcl
+
+ORIGIN_ID: Final = "site-bucket"
+# Services the rendered stack talks to; the local target points each at the embedded endpoint.
+LOCAL_SERVICES: Final = ("cloudfront", "iam", "lambda", "logs", "s3", "sts")
+
+
+@dataclass(frozen=True)
+class RenderedStack:
+    stage: Stage
+    target: Target
+    files: Mapping[str, str]  # file name -> HCL text
+    sources: Mapping[str, Path]  # file name -> the template that wrote it
+
+
+def render_stack(
+    project: Project, stage: Stage, target: Target, bundles: Sequence[Bundle]
+) -> RenderedStack:
+    templates = Templates(project.templates_dir)
+    context = _context(project, stage, target, bundles)
+    files: dict[str, str] = {}
+    sources: dict[str, Path] = {}
+    for name, source in templates.sources().items():
+        text = templates.render(name, context)
+        if text.strip():  # a template may render nothing, e.g. an override that removes a file
+            rendered = name.removesuffix(".j2")
+            files[rendered] = text.rstrip("\n") + "\n"
+            sources[rendered] = source
+    if not files:
+        raise RenderError(
+            f"the templates render no Terraform files ({templates.describe()})",
+            "put *.tf.j2 templates there, or remove project.templates to use edgeform's",
+        )
+    return RenderedStack(stage, target, files, sources)
+
+
+def write_stack(stack: RenderedStack, directory: Path) -> list[Path]:
+    """Write the files, and remove .tf files a previous render left that are no longer made."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.tf"):
+        if stale.name not in stack.files:
+            stale.unlink()
+    written = []
+    for name, text in stack.files.items():
+        path = directory / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _context(
+    project: Project, stage: Stage, target: Target, bundles: Sequence[Bundle]
+) -> dict[str, Any]:
+    names = resource_names(project, stage)
+    by_name = {b.function: b for b in bundles}
+    missing = sorted(set(project.functions) - set(by_name))
+    if missing:
+        raise RenderError(f"no bundle for function {missing[0]}", "run edgeform build first")
+    functions = [
+        {
+            "name": fn.name,
+            "runtime": fn.runtime,
+            "handler": fn.handler,
+            "memory": fn.memory,
+            "timeout": fn.timeout,
+            "source_code_hash": by_name[fn.name].base64_sha256,
+        }
+        for fn in sorted(project.functions.values(), key=lambda f: f.name)
+    ]
+    return {
+        "version": __version__,
+        "project": project,
+        "stage": stage,
+        "target": target,
+        "functions": functions,
+        "behaviors": project.behaviors,
+        "default_behavior": project.default_behavior,
+        "profile_ref": Hcl("local.aws_profile") if target.profile else None,
+        "local_endpoints": {service: Hcl("var.aws_endpoint") for service in LOCAL_SERVICES},
+        "locals": stack_locals(project, stage, target, names),
+    }
+
+
+def stack_locals(
+    project: Project, stage: Stage, target: Target, names: ResourceNames
+) -> dict[str, Any]:
+    """The `locals` block: every user-derived string of the stack, in one place."""
+    tags = {"project": project.name, "stage": stage.slug, "managed-by": "edgeform", **project.tags}
+    extra = {"aws_profile": target.profile} if target.profile else {}
+    return {
+        **extra,
+        "project": project.name,
+        "stage": stage.slug,
+        "comment": project.comment or f"{project.name} {stage.slug} (edgeform)",
+        "default_root_object": project.default_root_object,
+        "origin_id": ORIGIN_ID,
+        "names": {
+            "bucket_prefix": names.bucket_prefix,
+            "role": names.role,
+            "role_policy": names.role_policy,
+            "oac": names.oac,
+        },
+        "function_names": dict(names.functions),
+        # Ordered behaviors' patterns, referenced by index in distribution.tf.
+        "path_patterns": [b.path_pattern for b in project.behaviors],
+        "tags": dict(sorted(tags.items())),
+    }
