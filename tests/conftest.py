@@ -7,13 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from edgeform.config import load_project
 from edgeform.model.project import Project
 from edgeform.model.stage import Stage, slugify
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_PARTS = ("edgeform.toml", "functions", "site")
-OVERRIDES = "templates"  # a demo copy's own template folder, when a test needs one
+OVERRIDES = "terraform"  # a demo copy's own template folder, when a test needs one
 
 
 def copy_demo(dest: Path) -> Path:

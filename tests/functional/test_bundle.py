@@ -9,10 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from edgeform.build.bundle import CONFIG_FILENAME, build_bundle
 from edgeform.errors import BuildError
 from edgeform.model.project import Function
-
 from tests.conftest import NoDependencies
 
 VALUES = {"api_origin": "https://api.example.com", "retries": 2}

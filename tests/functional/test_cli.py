@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from edgeform import __version__
 from edgeform.cli import cli
 from edgeform.console import wants_color

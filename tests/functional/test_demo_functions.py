@@ -14,9 +14,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
 from edgeform.build.bundle import build_bundles
 from edgeform.model.project import Project
-
 from tests.conftest import NoDependencies, stage
 
 DOMAIN = "d123example.cloudfront.net"

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from edgeform.build.bundle import build_bundle
 from edgeform.build.dependencies import PlatformInstaller
 from edgeform.errors import BuildError

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
 from edgeform.emulator.chain import (
     ERROR,
     EXECUTION_ERROR,
@@ -23,7 +24,6 @@ from edgeform.emulator.chain import (
     MISS,
     VALIDATION_ERROR,
 )
-
 from tests.emulator_helpers import ServerThread
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,6 +8,7 @@ import signal
 
 import pytest
 from botocore.exceptions import ClientError
+
 from edgeform.aws.session import AwsSession
 from edgeform.localcloud.endpoint import Endpoint, LocalCloud, claim_stage_state
 from edgeform.model.project import Target
@@ -25,7 +26,8 @@ def endpoint(tmp_path_factory):
 
 @pytest.fixture
 def cloudfront(endpoint):
-    return AwsSession(Target("local", "local", "us-east-1"), endpoint.url).client("cloudfront")
+    # The raw boto3 client: these tests check what the endpoint answers on the wire.
+    return AwsSession(Target("local", "local", "us-east-1"), endpoint.url).client("cloudfront").raw
 
 
 def distribution_config(reference, enabled=True):
@@ -203,7 +205,7 @@ def test_state_from_another_endpoint_instance_is_discarded(tmp_path):
 def test_bucket_policy_sees_requests_as_tls(endpoint):
     """AWS is reached over HTTPS, so a deny-non-TLS policy must not deny these requests,
     while an unconditional deny still does."""
-    s3 = AwsSession(Target("local", "local", "us-east-1"), endpoint.url).client("s3")
+    s3 = AwsSession(Target("local", "local", "us-east-1"), endpoint.url).client("s3").raw
     s3.create_bucket(Bucket="tls-only")
     arn = "arn:aws:s3:::tls-only"
 

@@ -8,9 +8,9 @@ import socket
 
 import pytest
 from click.testing import CliRunner
+
 from edgeform.cli import cli
 from edgeform.emulator.chain import GENERATED, HIT, MISS
-
 from tests.emulator_helpers import ServerThread
 from tests.functional.test_emulator_conformance import copy_conformance
 

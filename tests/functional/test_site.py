@@ -7,6 +7,7 @@ import re
 import subprocess
 
 import pytest
+
 from edgeform.build.site import CONFIG_SCRIPT, site_files
 from edgeform.errors import BuildError
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from edgeform.config import load_project
 
+from edgeform.config import load_project
 from tests.conftest import copy_demo
 from tests.terraform.terraform_helpers import render_into, terraform_in
 

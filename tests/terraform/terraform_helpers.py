@@ -10,7 +10,6 @@ from edgeform.build.bundle import build_bundles
 from edgeform.deploy.terraform import Terraform, find_terraform, terraform_environment
 from edgeform.model.project import Project
 from edgeform.render.stack import RenderedStack, render_stack, write_stack
-
 from tests.conftest import NoDependencies, stage
 
 

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from edgeform.aws.cloudfront import CloudFront
 from edgeform.aws.session import AwsSession
 from edgeform.cli import cli
 from edgeform.localcloud.endpoint import LocalCloud
 from edgeform.model.project import Target
-
 from tests.conftest import copy_demo
 
 pytestmark = pytest.mark.terraform
@@ -200,10 +200,13 @@ def test_a_function_change_reaches_cloudfront_in_one_deploy(project, first):
 
 
 def test_a_site_change_in_a_fresh_checkout_uploads_only_that_file(project, first, tmp_path):
+    from edgeform.aws.cloudfront import CloudFront
     from edgeform.build.site import site_files
     from edgeform.config import load_project
     from edgeform.console import Console
     from edgeform.deploy import pipeline
+    from edgeform.deploy.run import Run
+    from edgeform.model.context import StageContext
     from edgeform.model.stage import Stage
 
     fresh = copy_demo(tmp_path / "fresh")  # every file time is new
@@ -212,22 +215,17 @@ def test_a_site_change_in_a_fresh_checkout_uploads_only_that_file(project, first
         (fresh / "site" / "other.html").read_text().replace("Loading…", "Loading, please wait…")
     )
     loaded = load_project(fresh / "edgeform.toml")
-    run = pipeline.Run(
-        loaded,
-        Stage("main", "main", "test"),
-        loaded.target(None),
-        Console(json_output=True, color=False),
-        {},
-    )
-    s3, cloudfront = project.client("s3"), project.client("cloudfront")
-    files = site_files(loaded.site_dir, loaded.build_config_for("main"))
+    context = StageContext.resolve(loaded, Stage("main", "main", "test"), loaded.target(None))
+    run = Run(context, Console(json_output=True, color=False), {})
+    s3, cloudfront = project.client("s3"), CloudFront(project.client("cloudfront"))
+    files = site_files(loaded.site_dir, context.build_values)
     synced = pipeline.sync(run, s3, first["outputs"]["bucket_name"], files)
     assert synced.uploaded == ("other.html",)
     assert synced.deleted == ()
     invalidation = pipeline.invalidate_changes(
         run, cloudfront, first["outputs"]["distribution_id"], synced
     )
-    batch = cloudfront.get_invalidation(
+    batch = cloudfront.client.get_invalidation(
         DistributionId=first["outputs"]["distribution_id"], Id=invalidation
     )["Invalidation"]["InvalidationBatch"]
     assert batch["Paths"]["Items"] == ["/other.html"]

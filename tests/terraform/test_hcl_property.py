@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from edgeform.config import load_project
-from edgeform.deploy.terraform import Terraform
-from edgeform.render.stack import RenderedStack
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from edgeform.config import load_project
+from edgeform.deploy.terraform import Terraform
+from edgeform.render.stack import RenderedStack
 from tests.conftest import copy_demo
 from tests.terraform.terraform_helpers import console, render_into, share_init, terraform_in
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+
 from edgeform.clock import Clock, Poll, wait_until
 from edgeform.console import Console
 from edgeform.errors import WaitTimeoutError

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from edgeform.config import load_project
 from edgeform.errors import EXIT_BAD_INPUT, ConfigError
 from edgeform.model.lambda_edge import EVENT_TYPES

@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass
 
 import pytest
+
 from edgeform.emulator import events, validation
 from edgeform.emulator.cache import EdgeCache, Ttls, cache_key, ttl_seconds
 from edgeform.emulator.events import EdgeConfig, HttpResponse, ViewerRequest

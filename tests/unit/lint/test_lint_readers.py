@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from edgeform.lint.hcl_blocks import HclSyntaxError, parse, unquote
 from edgeform.lint.toml_lines import TomlLines
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from edgeform.errors import StageError
-from edgeform.model.stage import SLUG_MAX, resolve_stage, slugify
 from hypothesis import given
 from hypothesis import strategies as st
+
+from edgeform.errors import StageError
+from edgeform.model.stage import SLUG_MAX, resolve_stage, slugify
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

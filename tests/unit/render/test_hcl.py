@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from edgeform.render.hcl import Hcl, aligned, ident, literal, quote
 
 

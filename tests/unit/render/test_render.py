@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from edgeform.build.bundle import Bundle
 from edgeform.config import load_project
 from edgeform.errors import RenderError
 from edgeform.render.stack import render_stack, write_stack
-
 from tests.conftest import override_template, stage
 
 
