@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 
-from edgeform.cli.options import pass_run
+from edgeform.cli.options import about, pass_run
 from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run
 
@@ -28,7 +27,7 @@ def deploy(run: Run) -> None:
     result = pipeline.deploy(run)
     domain = result.outputs["distribution_domain_name"]
     run.console.result(
-        {**_about(run), **result.as_json()},
+        {**about(run), **result.as_json()},
         f"https://{domain}/{run.context.project.default_root_object}",
     )
 
@@ -45,7 +44,7 @@ def plan(run: Run) -> None:
     """
     summary = pipeline.plan(run)
     run.console.result(
-        {**_about(run), "changes": summary.has_changes, **summary.as_json()},
+        {**about(run), "changes": summary.has_changes, **summary.as_json()},
         summary.describe(),
     )
     click.get_current_context().exit(2 if summary.has_changes else 0)
@@ -89,13 +88,9 @@ def destroy(run: Run, yes: bool, force_protected: bool) -> None:
         raise click.Abort
     summary = pipeline.destroy(run, force_protected=force_protected)
     run.console.result(
-        {**_about(run), "destroyed": list(summary.destroys)},
+        {**about(run), "destroyed": list(summary.destroys)},
         f"destroyed {len(summary.destroys)} resources",
     )
-
-
-def _about(run: Run) -> dict[str, Any]:
-    return {"stage": run.context.stage.slug, "target": run.context.target.name}
 
 
 COMMANDS = (deploy, plan, outputs, destroy)

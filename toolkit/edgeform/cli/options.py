@@ -127,3 +127,8 @@ def pass_run(*, terraform: bool = False) -> Callable[[F], F]:
         return stage_options(wrapped)  # type: ignore[return-value]
 
     return decorate
+
+
+def about(run: Run) -> dict[str, Any]:
+    """What every JSON result starts with: which stage (its slug) on which target."""
+    return {"stage": run.context.stage.slug, "target": run.context.target.name}

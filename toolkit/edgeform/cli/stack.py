@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import click
 
-from edgeform.cli.options import Options, make_run, pass_options, pass_run, stage_options
+from edgeform.cli.options import Options, about, make_run, pass_options, pass_run, stage_options
 from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run
 from edgeform.errors import EXIT_FAILED, ConfigError
@@ -26,7 +25,7 @@ def build(run: Run) -> None:
     """
     bundles = pipeline.build(run)
     run.console.result(
-        {**_about(run), "bundles": [b.as_json() for b in bundles]},
+        {**about(run), "bundles": [b.as_json() for b in bundles]},
         "\n".join(f"{b.function}\t{b.size}\t{b.sha256}\t{b.path}" for b in bundles),
     )
 
@@ -43,7 +42,7 @@ def render(run: Run) -> None:
     """
     stack = pipeline.write(run, pipeline.render(run, pipeline.build(run)))
     run.console.result(
-        {**_about(run), "dir": str(run.stage_dir), "files": sorted(stack.files)},
+        {**about(run), "dir": str(run.stage_dir), "files": sorted(stack.files)},
         str(run.stage_dir),
     )
 
@@ -61,7 +60,7 @@ def validate(run: Run) -> None:
     pipeline.write(run, pipeline.render(run, pipeline.build(run)))
     result = pipeline.validate(run, pipeline.terraform(run))
     run.console.result(
-        {**_about(run), "dir": str(run.stage_dir), "valid": result.valid},
+        {**about(run), "dir": str(run.stage_dir), "valid": result.valid},
         f"{run.stage_dir}: valid",
     )
 
@@ -89,7 +88,7 @@ def lint_command(options: Options, stage: str | None, target: str | None, output
         return
     bundles = pipeline.build(run)
     report = pipeline.lint(run, bundles, pipeline.render(run, bundles))
-    _print_lint(report, output, _about(run))
+    _print_lint(report, output, about(run))
 
 
 def _print_lint(report: LintReport, output: str, about: dict[str, str]) -> None:
@@ -142,10 +141,6 @@ def show_stage(run: Run) -> None:
         ]
     )
     run.console.result(data, text)
-
-
-def _about(run: Run) -> dict[str, Any]:
-    return {"stage": run.context.stage.slug, "target": run.context.target.name}
 
 
 COMMANDS = (build, render, validate, lint_command, show_stage)

@@ -25,6 +25,7 @@ from edgeform.model.lambda_edge import (
     REQUEST_EVENTS,
     TIMEOUT_RANGE_SECONDS,
     TIMEOUT_SECONDS,
+    EventType,
 )
 from edgeform.model.project import (
     CONFIG_FILE,
@@ -139,30 +140,63 @@ def _parse(r: Reader, data: Mapping[str, Any], config_file: Path) -> Project | N
     name = _project_name(r, project)
     build_config = _build_config(r, r.value(top, "", "config", dict, {}))
     functions = _functions(r, r.value(top, "", "functions", dict, {}), root)
-    default_behavior = _behavior(
-        r,
-        r.value(top, "", "default_behavior", dict, {}),
-        "default_behavior",
-        functions,
-        is_default=True,
+    default_behavior, behaviors = _behaviors(r, top, functions)
+    targets = _targets(r, r.value(top, "", "targets", dict, {}))
+    default_target = _default_target(r, project, targets)
+    stages = _stages(r, r.value(top, "", "stages", dict, {}), build_config)
+    site = _folder(r, project, "site", "site", root)
+    # Optional: without it the templates that ship with edgeform render the stack.
+    templates = _folder(r, project, "templates", "", root) if "templates" in project else None
+    root_object, price_class, comment = _distribution(r, project)
+    tags = _tags(r, r.value(project, "project", "tags", dict, {}))
+    if r.problems or name is None or default_behavior is None or None in behaviors:
+        return None
+    return Project(
+        root=root,
+        config_file=config_file,
+        name=name,
+        site_dir=site,
+        templates_dir=templates,
+        default_root_object=root_object,
+        price_class=price_class,
+        comment=comment,
+        tags=MappingProxyType(tags),
+        build_config=MappingProxyType(build_config),
+        functions=MappingProxyType(functions),
+        default_behavior=default_behavior,
+        behaviors=behaviors,  # type: ignore[arg-type]  # None was ruled out above
+        targets=MappingProxyType(targets),
+        default_target=default_target,
+        stages=MappingProxyType(stages),
     )
+
+
+def _behaviors(
+    r: Reader, top: Mapping[str, Any], functions: Mapping[str, Function]
+) -> tuple[Behavior | None, tuple[Behavior | None, ...]]:
+    default = r.value(top, "", "default_behavior", dict, {})
+    default_behavior = _behavior(r, default, "default_behavior", functions, is_default=True)
     behaviors = tuple(
         _behavior(r, item, f"behaviors[{i}]", functions, is_default=False)
         for i, item in enumerate(r.value(top, "", "behaviors", list, []))
     )
     _check_unique_patterns(r, behaviors)
-    targets = _targets(r, r.value(top, "", "targets", dict, {}))
-    default_target = r.value(project, "project", "default_target", str, "local")
+    return default_behavior, behaviors
+
+
+def _default_target(r: Reader, project: Mapping[str, Any], targets: Mapping[str, Target]) -> str:
+    default_target: str = r.value(project, "project", "default_target", str, "local")
     r.check(
         default_target in targets,
         "project.default_target",
         f"no target named {default_target!r}",
         f"use one of: {', '.join(sorted(targets))}, or add [targets.{default_target}]",
     )
-    stages = _stages(r, r.value(top, "", "stages", dict, {}), build_config)
-    site = _folder(r, project, "site", "site", root)
-    # Optional: without it the templates that ship with edgeform render the stack.
-    templates = _folder(r, project, "templates", "", root) if "templates" in project else None
+    return default_target
+
+
+def _distribution(r: Reader, project: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The distribution's own settings: default root object, price class, comment."""
     root_object = r.value(project, "project", "default_root_object", str, "index.html")
     _composed(r, root_object, "project.default_root_object")
     r.check(
@@ -186,27 +220,7 @@ def _parse(r: Reader, data: Mapping[str, Any], config_file: Path) -> Project | N
         "longer than 128 characters",
         "shorten it: CloudFront limits a distribution comment to 128",
     )
-    tags = _tags(r, r.value(project, "project", "tags", dict, {}))
-    if r.problems or name is None or default_behavior is None or None in behaviors:
-        return None
-    return Project(
-        root=root,
-        config_file=config_file,
-        name=name,
-        site_dir=site,
-        templates_dir=templates,
-        default_root_object=root_object,
-        price_class=price_class,
-        comment=comment,
-        tags=MappingProxyType(tags),
-        build_config=MappingProxyType(build_config),
-        functions=MappingProxyType(functions),
-        default_behavior=default_behavior,
-        behaviors=behaviors,  # type: ignore[arg-type]  # None was ruled out above
-        targets=MappingProxyType(targets),
-        default_target=default_target,
-        stages=MappingProxyType(stages),
-    )
+    return root_object, price_class, comment
 
 
 def _name_ok(r: Reader, value: str, key: str, limit: int, what: str) -> bool:
@@ -267,55 +281,71 @@ def _build_config(r: Reader, data: Mapping[str, Any]) -> dict[str, ConfigValue]:
 def _functions(r: Reader, data: Mapping[str, Any], root: Path) -> dict[str, Function]:
     functions: dict[str, Function] = {}
     for name, spec in r.table(data, "functions", data).items():
-        key = f"functions.{name}"
-        ok = _name_ok(r, name, key, FUNCTION_NAME_MAX, "function")
-        spec = r.table(spec, key, _FUNCTION_KEYS)
-        source = r.value(spec, key, "source", str, f"functions/{name}")
-        runtime = r.value(spec, key, "runtime", str)
-        handler = r.value(spec, key, "handler", str)
-        memory = r.value(spec, key, "memory", int, 128)
-        timeout = r.value(spec, key, "timeout", int, 5)
-        folder = (root / source).resolve()
-        ok &= r.check(
-            folder.is_dir(),
-            f"{key}.source",
-            f"folder {folder} does not exist",
-            "create it or point source at the function's folder",
-        )
-        if runtime is not None:
-            ok &= r.check(
-                bool(RUNTIME_RE.match(runtime)),
-                f"{key}.runtime",
-                f"{runtime!r} is not a Lambda@Edge runtime",
-                'use a Node.js or Python runtime, e.g. "python3.12" or "nodejs22.x"',
-                "LE101",
-            )
-        if handler is not None:
-            ok &= r.check(
-                bool(HANDLER_RE.match(handler)),
-                f"{key}.handler",
-                f"{handler!r} is not a handler",
-                'write "<module>.<function>", e.g. "app.handler" for handler() in app.py',
-            )
-        ok &= r.check(
-            memory in MEMORY_RANGE_MB,
-            f"{key}.memory",
-            f"{memory} MB is out of range",
-            f"use {MEMORY_RANGE_MB.start} to {MEMORY_RANGE_MB.stop - 1} "
-            f"(viewer triggers allow {MEMORY_MB['viewer']} at most)",
-            "LE102",
-        )
-        ok &= r.check(
-            timeout in TIMEOUT_RANGE_SECONDS,
-            f"{key}.timeout",
-            f"{timeout} s is out of range",
-            f"use {TIMEOUT_RANGE_SECONDS.start} to {TIMEOUT_RANGE_SECONDS.stop - 1} "
-            f"(viewer triggers allow {TIMEOUT_SECONDS['viewer']} at most)",
-            "LE103",
-        )
-        if ok and runtime is not None and handler is not None:
-            functions[name] = Function(name, folder, runtime, handler, memory, timeout)
+        function = _function(r, name, spec, root)
+        if function is not None:
+            functions[name] = function
     return functions
+
+
+def _function(r: Reader, name: str, spec: Any, root: Path) -> Function | None:
+    key = f"functions.{name}"
+    ok = _name_ok(r, name, key, FUNCTION_NAME_MAX, "function")
+    spec = r.table(spec, key, _FUNCTION_KEYS)
+    folder = (root / r.value(spec, key, "source", str, f"functions/{name}")).resolve()
+    ok &= r.check(
+        folder.is_dir(),
+        f"{key}.source",
+        f"folder {folder} does not exist",
+        "create it or point source at the function's folder",
+    )
+    runtime = _runtime(r, spec, key)
+    handler = _handler(r, spec, key)
+    memory = r.value(spec, key, "memory", int, 128)
+    timeout = r.value(spec, key, "timeout", int, 5)
+    ok &= r.check(
+        memory in MEMORY_RANGE_MB,
+        f"{key}.memory",
+        f"{memory} MB is out of range",
+        f"use {MEMORY_RANGE_MB.start} to {MEMORY_RANGE_MB.stop - 1} "
+        f"(viewer triggers allow {MEMORY_MB['viewer']} at most)",
+        "LE102",
+    )
+    ok &= r.check(
+        timeout in TIMEOUT_RANGE_SECONDS,
+        f"{key}.timeout",
+        f"{timeout} s is out of range",
+        f"use {TIMEOUT_RANGE_SECONDS.start} to {TIMEOUT_RANGE_SECONDS.stop - 1} "
+        f"(viewer triggers allow {TIMEOUT_SECONDS['viewer']} at most)",
+        "LE103",
+    )
+    if not ok or runtime is None or handler is None:
+        return None
+    return Function(name, folder, runtime, handler, memory, timeout)
+
+
+def _runtime(r: Reader, spec: Mapping[str, Any], key: str) -> str | None:
+    runtime = r.value(spec, key, "runtime", str)
+    if runtime is None or not r.check(
+        bool(RUNTIME_RE.match(runtime)),
+        f"{key}.runtime",
+        f"{runtime!r} is not a Lambda@Edge runtime",
+        'use a Node.js or Python runtime, e.g. "python3.12" or "nodejs22.x"',
+        "LE101",
+    ):
+        return None
+    return str(runtime)
+
+
+def _handler(r: Reader, spec: Mapping[str, Any], key: str) -> str | None:
+    handler = r.value(spec, key, "handler", str)
+    if handler is None or not r.check(
+        bool(HANDLER_RE.match(handler)),
+        f"{key}.handler",
+        f"{handler!r} is not a handler",
+        'write "<module>.<function>", e.g. "app.handler" for handler() in app.py',
+    ):
+        return None
+    return str(handler)
 
 
 def _behavior(
@@ -382,8 +412,6 @@ def _path_pattern(r: Reader, data: Mapping[str, Any], key: str) -> str | None:
 def _triggers(
     r: Reader, items: list[Any], key: str, functions: Mapping[str, Function]
 ) -> tuple[Trigger, ...]:
-    triggers: list[Trigger] = []
-    seen: dict[str, int] = {}
     r.check(
         len(items) <= MAX_ASSOCIATIONS,
         f"{key}.triggers",
@@ -391,34 +419,24 @@ def _triggers(
         "keep one function per event type",
         "LE106",
     )
+    triggers: list[Trigger] = []
+    first: dict[str, int] = {}  # event -> the index of the trigger that has it
     for i, item in enumerate(items):
         tkey = f"{key}.triggers[{i}]"
         item = r.table(item, tkey, _TRIGGER_KEYS)
-        event = r.value(item, tkey, "event", str)
-        function = r.value(item, tkey, "function", str)
         include_body = r.value(item, tkey, "include_body", bool, False)
-        if event is not None and r.check(
-            event in EVENT_TYPES,
-            f"{tkey}.event",
-            f"unknown event {event!r}",
-            f"use one of: {', '.join(EVENT_TYPES)}",
-        ):
-            if event in seen:
+        event = _trigger_event(r, item, tkey, include_body)
+        if event is not None:
+            if event in first:
                 r.problem(
                     f"{tkey}.event",
                     f"{event} already runs "
-                    f"{items[seen[event]].get('function')!r} (triggers[{seen[event]}])",
+                    f"{items[first[event]].get('function')!r} (triggers[{first[event]}])",
                     "CloudFront allows one function per event of a behavior: remove one",
                     "LE105",
                 )
-            seen.setdefault(event, i)
-            r.check(
-                not include_body or event in REQUEST_EVENTS,
-                f"{tkey}.include_body",
-                f"{event} never receives a body",
-                "use include_body only on viewer-request or origin-request",
-                "LE107",
-            )
+            first.setdefault(event, i)
+        function = r.value(item, tkey, "function", str)
         if function is not None:
             r.check(
                 function in functions,
@@ -430,6 +448,27 @@ def _triggers(
         if event is not None and function is not None:
             triggers.append(Trigger(event, function, include_body))
     return tuple(sorted(triggers, key=lambda t: EVENT_TYPES.index(t.event)))
+
+
+def _trigger_event(
+    r: Reader, item: Mapping[str, Any], tkey: str, include_body: bool
+) -> EventType | None:
+    event = r.value(item, tkey, "event", str)
+    if event is None or not r.check(
+        event in EVENT_TYPES,
+        f"{tkey}.event",
+        f"unknown event {event!r}",
+        f"use one of: {', '.join(EVENT_TYPES)}",
+    ):
+        return None
+    r.check(
+        not include_body or event in REQUEST_EVENTS,
+        f"{tkey}.include_body",
+        f"{event} never receives a body",
+        "use include_body only on viewer-request or origin-request",
+        "LE107",
+    )
+    return event  # type: ignore[no-any-return]
 
 
 def _check_unique_patterns(r: Reader, behaviors: tuple[Behavior | None, ...]) -> None:
