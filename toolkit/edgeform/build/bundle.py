@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from edgeform.model.project import ConfigValue, Function
 from edgeform.build.dependencies import DependencyInstaller
-from edgeform.errors import BuildError
 from edgeform.build.files import walk_files
+from edgeform.errors import BuildError
+from edgeform.model.project import ConfigValue, Function
 
 CONFIG_FILENAME: Final = "edgeform_config.json"
 ZIP_EPOCH: Final = (1980, 1, 1, 0, 0, 0)

@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final, Protocol
 
-from edgeform.model.project import Function
-from edgeform.errors import BuildError
 from edgeform.build.files import FoundFile, walk_files
+from edgeform.errors import BuildError
+from edgeform.model.project import Function
 
 LAMBDA_PLATFORM: Final = "manylinux2014_x86_64"
 # Files that record where an install came from (paths of this machine): not code, not stable.

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from edgeform.model.project import ConfigValue
-from edgeform.errors import BuildError
 from edgeform.build.files import walk_files
+from edgeform.errors import BuildError
+from edgeform.model.project import ConfigValue
 
 CONFIG_SCRIPT: Final = "edgeform-config.js"
 # HTML must revalidate so a deploy shows at once; other assets may sit in caches a while.
@@ -44,6 +44,8 @@ CONTENT_TYPES: Final = {
     "wasm": "application/wasm",
     "pdf": "application/pdf",
 }
+
+
 def content_type(key: str) -> str:
     extension = key.rsplit(".", 1)[-1].lower() if "." in key else ""
     return CONTENT_TYPES.get(extension, "application/octet-stream")
@@ -51,7 +53,6 @@ def content_type(key: str) -> str:
 
 def cache_control(key: str) -> str:
     return HTML_CACHE_CONTROL if content_type(key).startswith("text/html") else ASSET_CACHE_CONTROL
-
 
 
 @dataclass(frozen=True)
