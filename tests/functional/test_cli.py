@@ -25,8 +25,8 @@ def run(demo_dir, monkeypatch):
     for var in ("EDGEFORM_STAGE", "GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME"):
         monkeypatch.delenv(var, raising=False)
 
-    def invoke(*args, env=None):
-        return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+    def invoke(*args, env=None, input=None):
+        return CliRunner().invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
 
     return invoke
 
@@ -212,3 +212,28 @@ def test_missing_terraform_says_what_to_install(run, tmp_path):
     assert result.exit_code == 1
     assert "not found" in result.stderr
     assert "install Terraform" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--stage", ""], {}),
+        (["--stage", "   "], {}),
+        ([], {"EDGEFORM_STAGE": ""}),
+    ],
+)
+def test_an_empty_stage_is_bad_input_and_touches_nothing(run, demo_dir, args, env):
+    # The demo copy sits in no git repository, but the test's may: either way an empty stage
+    # must never fall through to a branch's stage.
+    result = run("destroy", *args, "--yes", env=env)
+    assert result.exit_code == 2
+    assert "names an empty stage" in result.stderr
+    assert not (demo_dir / ".edgeform").exists()
+
+
+def test_destroy_checks_protection_before_asking(run, demo_dir):
+    result = run("destroy", "--stage", "production", input="y\n")
+    assert result.exit_code == 2
+    assert "Destroy stage" not in result.output  # never asked
+    assert "is protected" in result.stderr
+    assert not (demo_dir / ".edgeform").exists()

@@ -46,7 +46,7 @@ def test_resolution_order(environ, expected):
 
 def test_no_stage_anywhere_is_a_clear_error():
     with pytest.raises(StageError, match="no stage name") as caught:
-        resolve_stage(None, {"EDGEFORM_STAGE": "  "}, no_branch)
+        resolve_stage(None, {"GITHUB_HEAD_REF": ""}, no_branch)
     assert caught.value.exit_code == 2
     assert "--stage" in caught.value.hint
 
@@ -92,3 +92,25 @@ def test_distinct_names_give_distinct_slugs(a, b):
 @given(st.from_regex(SLUG_RE, fullmatch=True).filter(lambda s: len(s) <= SLUG_MAX))
 def test_slugify_is_identity_on_clean_slugs_unless_they_look_hashed(name):
     assert slugify(name) == name or re.search(r"-h[0-9a-f]{8}$", name)
+
+
+@pytest.mark.parametrize(
+    ("explicit", "environ", "source"),
+    [
+        ("", {}, "--stage"),
+        ("   ", {"EDGEFORM_STAGE": "env"}, "--stage"),
+        (None, {"EDGEFORM_STAGE": ""}, "EDGEFORM_STAGE"),
+        (None, {"EDGEFORM_STAGE": " \t"}, "EDGEFORM_STAGE"),
+    ],
+)
+def test_a_blank_stage_is_refused_never_the_git_branch(explicit, environ, source):
+    with pytest.raises(StageError) as caught:
+        resolve_stage(explicit, environ, lambda: "main")
+    assert caught.value.message.startswith(f"{source} names an empty stage")
+    assert caught.value.exit_code == 2
+
+
+def test_blank_ci_variables_are_passed_over():
+    # GitHub sets GITHUB_HEAD_REF to "" on a push; the ref name comes next.
+    stage = resolve_stage(None, {"GITHUB_HEAD_REF": "", "GITHUB_REF_NAME": "feat"}, no_branch)
+    assert (stage.name, stage.source) == ("feat", "GITHUB_REF_NAME")

@@ -82,6 +82,7 @@ def destroy(run: Run, yes: bool, force_protected: bool) -> None:
       edgeform destroy --stage production --force-protected
     """
     stage = run.context.stage
+    pipeline.check_destroy_allowed(run, force_protected=force_protected)  # before asking
     if not yes and not click.confirm(
         f"Destroy stage {stage.name} on {run.context.target.name}?", err=True
     ):

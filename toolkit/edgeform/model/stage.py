@@ -70,10 +70,22 @@ def resolve_stage(
     environ: Mapping[str, str],
     branch: Callable[[], str | None],
 ) -> Stage:
-    """--stage, else EDGEFORM_STAGE, else the CI branch variables, else the git branch."""
+    """--stage, else EDGEFORM_STAGE, else the CI branch variables, else the git branch.
+
+    A stage that is named but blank (`--stage ""`, `EDGEFORM_STAGE=` set and empty: what an
+    unset CI variable gives) is refused rather than passed over: falling through to the git
+    branch would act on another stage, `main` say, without anyone asking for it. The CI
+    branch variables may be blank (GitHub sets GITHUB_HEAD_REF to "" outside pull requests).
+    """
+    for source, named in (("--stage", explicit), ("EDGEFORM_STAGE", environ.get("EDGEFORM_STAGE"))):
+        if named is not None:
+            if not named.strip():
+                raise StageError(
+                    f"{source} names an empty stage ({named!r}); nothing was touched",
+                    f"give a stage name, or leave {source} out to use the CI or git branch",
+                )
+            return Stage(named.strip(), slugify(named.strip()), source)
     candidates: list[tuple[str, Callable[[], str | None]]] = [
-        ("--stage", lambda: explicit),
-        ("EDGEFORM_STAGE", lambda: environ.get("EDGEFORM_STAGE")),
         *((var, lambda var=var: environ.get(var)) for var in CI_BRANCH_VARIABLES),
         ("git branch", branch),
     ]
