@@ -306,3 +306,32 @@ def test_strings_terraform_would_normalize_are_refused(tmp_path):
         load_project(config)
     assert "project.default_root_object" in str(caught.value)
     assert "NFC" in str(caught.value)
+
+
+def test_numbers_are_bounded_by_what_cloudfront_accepts(tmp_path):
+    text = MINIMAL + "\n[default_behavior]\nmax_ttl = 1" + "0" * 30 + "\n"
+    found = problems(tmp_path, text)
+    assert any(
+        p.startswith("edgeform.toml: default_behavior.max_ttl: 1000000000000000000000000000000 s")
+        and "3,153,600,000" in p
+        for p in found
+    ), found
+
+
+def test_config_integers_must_reach_javascript_unchanged(tmp_path):
+    found = problems(tmp_path, MINIMAL + "\n[config]\nbig = 9007199254740993\n")
+    assert any("config.big: 9007199254740993 is too large" in p for p in found), found
+
+
+def test_a_deeply_nested_array_is_a_config_error(tmp_path):
+    path = write(tmp_path, MINIMAL + "\n[config]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load_project(path)
+    assert caught.value.exit_code == 2
+    assert "nested too deeply" in str(caught.value)
+
+
+def test_a_missing_project_table_says_what_to_add(tmp_path):
+    found = problems(tmp_path, MINIMAL.replace("[project]", "[projekt]"))
+    assert "edgeform.toml: project: missing (add a [project] table)" in found
+    assert not any("NoneType" in p for p in found)

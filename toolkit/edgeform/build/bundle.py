@@ -17,7 +17,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -44,9 +44,10 @@ class Entry:
 @dataclass(frozen=True)
 class Bundle:
     function: str
-    path: Path
+    path: Path  # where it is (or will be, once written) for Terraform to upload
     size: int
     sha256: str
+    data: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def base64_sha256(self) -> str:
@@ -120,13 +121,27 @@ def write_if_changed(path: Path, data: bytes) -> None:
         raise
 
 
+def zip_bundle(
+    function: Function, values: Mapping[str, ConfigValue], out_dir: Path, deps: DependencyInstaller
+) -> Bundle:
+    """A function's bundle, in memory: nothing is written until `write_bundles`."""
+    data = zip_bytes(bundle_entries(function, values, deps))
+    path = out_dir / f"{function.name}.zip"
+    return Bundle(function.name, path, len(data), hashlib.sha256(data).hexdigest(), data)
+
+
+def write_bundles(bundles: Sequence[Bundle], out_dir: Path) -> None:
+    for bundle in bundles:
+        write_if_changed(bundle.path, bundle.data)
+    _remove_stale(out_dir, {b.path.name for b in bundles})
+
+
 def build_bundle(
     function: Function, values: Mapping[str, ConfigValue], out_dir: Path, deps: DependencyInstaller
 ) -> Bundle:
-    data = zip_bytes(bundle_entries(function, values, deps))
-    path = out_dir / f"{function.name}.zip"
-    write_if_changed(path, data)
-    return Bundle(function.name, path, len(data), hashlib.sha256(data).hexdigest())
+    bundle = zip_bundle(function, values, out_dir, deps)
+    write_if_changed(bundle.path, bundle.data)
+    return bundle
 
 
 def build_bundles(
@@ -135,13 +150,15 @@ def build_bundles(
     out_dir: Path,
     deps: DependencyInstaller,
 ) -> list[Bundle]:
-    bundles = [build_bundle(fn, values, out_dir, deps) for fn in functions]
-    _remove_stale(out_dir, {b.path.name for b in bundles})
+    bundles = [zip_bundle(fn, values, out_dir, deps) for fn in functions]
+    write_bundles(bundles, out_dir)
     return bundles
 
 
 def _remove_stale(out_dir: Path, keep: set[str]) -> None:
     # A function removed from the config must not leave its old zip behind.
+    if not out_dir.is_dir():
+        return
     for stale in out_dir.glob("*.zip"):
         if stale.name not in keep:
             stale.unlink()

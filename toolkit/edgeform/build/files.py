@@ -7,7 +7,7 @@ for links: a link that resolves inside the folder is read, one that leads out is
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -31,6 +31,9 @@ IGNORED_FILES: Final = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 IGNORED_SUFFIXES: Final = (".pyc", ".pyo", ".swp", "~")
 
 
+Skip = Callable[[str], bool]
+
+
 @dataclass(frozen=True)
 class FoundFile:
     key: str  # POSIX path relative to the root
@@ -38,30 +41,53 @@ class FoundFile:
     executable: bool
 
 
-def walk_files(root: Path, *, skip_dirs: frozenset[str] = IGNORED_DIRS) -> list[FoundFile]:
-    """Every regular file under `root`, sorted by key, whatever the directory order on disk."""
+def walk_files(
+    root: Path, *, skip_dirs: frozenset[str] = IGNORED_DIRS, skip: Skip | None = None
+) -> list[FoundFile]:
+    """Every regular file under `root`, sorted by key, whatever the directory order on disk.
+
+    `skip(name)` leaves out a file or a folder (and all below it) by its name.
+    """
     root = root.resolve()
-    found = [_found(root, path) for path in _walk(root, root, skip_dirs, {root})]
+    found = [_found(root, path) for path in _walk(root, root, skip_dirs, skip, {root})]
     return sorted(found, key=lambda f: f.key)
 
 
-def _walk(root: Path, folder: Path, skip_dirs: frozenset[str], seen: set[Path]) -> Iterator[Path]:
+def _walk(
+    root: Path, folder: Path, skip_dirs: frozenset[str], skip: Skip | None, seen: set[Path]
+) -> Iterator[Path]:
     for entry in os.scandir(folder):
         path = Path(entry.path)
-        if entry.is_dir():
+        if skip is not None and skip(entry.name):
+            continue
+        if _is_dir(root, entry):
             if entry.name in skip_dirs:
                 continue
             target = _inside(root, path)
             # A link back to a folder already walked would loop forever.
             if target not in seen:
                 seen.add(target)
-                yield from _walk(root, path, skip_dirs, seen)
+                yield from _walk(root, path, skip_dirs, skip, seen)
         elif entry.name not in IGNORED_FILES and not entry.name.endswith(IGNORED_SUFFIXES):
             yield path
 
 
+def _is_dir(root: Path, entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # ELOOP: a link to itself, or a ring of links
+        _inside(root, Path(entry.path))  # says what is wrong
+        raise
+
+
 def _inside(root: Path, path: Path) -> Path:
-    target = path.resolve()
+    try:
+        target = path.resolve()
+    except (RuntimeError, OSError):  # RuntimeError: Python 3.11's "Symlink loop"
+        raise BuildError(
+            f"{path} is a link that never ends (a loop of links)",
+            "remove the link, or point it at a real file",
+        ) from None
     if not target.is_relative_to(root):
         raise BuildError(
             f"{path} is a link to {target}, outside {root}",

@@ -16,9 +16,12 @@ from typing import Final
 
 from edgeform.build.files import walk_files
 from edgeform.errors import BuildError
-from edgeform.model.project import ConfigValue
+from edgeform.model.project import CONFIG_FILE, ConfigValue
 
 CONFIG_SCRIPT: Final = "edgeform-config.js"
+# RFC 8615's folder of site metadata (security.txt, app links): the one dotted name published.
+PUBLISHED_DOT_NAMES: Final = frozenset({".well-known"})
+NEVER_PUBLISHED_SUFFIXES: Final = (".tfplan", ".tfvars")
 # HTML must revalidate so a deploy shows at once; other assets may sit in caches a while.
 HTML_CACHE_CONTROL: Final = "no-cache"
 ASSET_CACHE_CONTROL: Final = "public, max-age=3600"
@@ -79,8 +82,18 @@ def config_script(values: Mapping[str, ConfigValue]) -> bytes:
     ).encode()
 
 
+def never_published(name: str) -> bool:
+    """Files and folders that are never uploaded, whatever the site folder holds: dotfiles
+    (`.env`, `.git/`, `.edgeform/` with its state) but `.well-known/`, the project config,
+    and Terraform state and plans."""
+    if name.startswith(".") and name not in PUBLISHED_DOT_NAMES:
+        return True
+    return name == CONFIG_FILE or name.endswith(NEVER_PUBLISHED_SUFFIXES) or ".tfstate" in name
+
+
 def site_files(site_dir: Path, values: Mapping[str, ConfigValue]) -> list[SiteFile]:
-    files = [SiteFile(f.key, f.path.read_bytes()) for f in walk_files(site_dir)]
+    found = walk_files(site_dir, skip=never_published)
+    files = [SiteFile(f.key, f.path.read_bytes()) for f in found]
     if any(f.key == CONFIG_SCRIPT for f in files):
         raise BuildError(
             f"{site_dir / CONFIG_SCRIPT} clashes with the generated config script",

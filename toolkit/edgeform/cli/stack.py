@@ -6,6 +6,7 @@ import json
 
 import click
 
+from edgeform.build.bundle import write_bundles
 from edgeform.cli.options import Options, about, make_run, pass_options, pass_run, stage_options
 from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run
@@ -24,6 +25,7 @@ def build(run: Run) -> None:
       edgeform build --stage production --output json
     """
     bundles = pipeline.build(run)
+    write_bundles(bundles, run.context.bundle_dir)
     run.console.result(
         {**about(run), "bundles": [b.as_json() for b in bundles]},
         "\n".join(f"{b.function}\t{b.size}\t{b.sha256}\t{b.path}" for b in bundles),
@@ -40,7 +42,8 @@ def render(run: Run) -> None:
       edgeform render
       edgeform render --stage feature/login --target aws --output json
     """
-    stack = pipeline.write(run, pipeline.render(run, pipeline.build(run)))
+    bundles = pipeline.build(run)
+    stack = pipeline.write(run, pipeline.render(run, bundles), bundles)
     run.console.result(
         {**about(run), "dir": str(run.stage_dir), "files": sorted(stack.files)},
         str(run.stage_dir),
@@ -57,7 +60,8 @@ def validate(run: Run) -> None:
       edgeform validate
       EDGEFORM_PROVIDER_MIRROR=/opt/tf-plugins edgeform validate --target aws
     """
-    pipeline.write(run, pipeline.render(run, pipeline.build(run)))
+    bundles = pipeline.build(run)
+    pipeline.write(run, pipeline.render(run, bundles), bundles)
     result = pipeline.validate(run, pipeline.terraform(run))
     run.console.result(
         {**about(run), "dir": str(run.stage_dir), "valid": result.valid},

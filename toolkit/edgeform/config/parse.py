@@ -31,6 +31,7 @@ from edgeform.model.project import (
     CONFIG_FILE,
     METHOD_SETS,
     PRICE_CLASSES,
+    TTL_RANGE_SECONDS,
     Behavior,
     ConfigValue,
     Function,
@@ -39,7 +40,10 @@ from edgeform.model.project import (
     Target,
     Trigger,
 )
+from edgeform.model.workspace import WORK_DIR
 
+# The largest integer Node.js and the page's JavaScript read exactly (Number.MAX_SAFE_INTEGER).
+JS_SAFE_INTEGER: Final = 2**53 - 1
 # Names that end up inside AWS resource names: lower case, digits and single hyphens, so that
 # "--" can separate project, stage and function unambiguously (see names.py).
 NAME_RE: Final = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -57,37 +61,32 @@ REGION_RE: Final = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 def load_project(config_file: Path) -> Project:
     """Read and validate the config file; raise ConfigError listing every mistake."""
     label = config_file.name
+
+    def refuse(key: str, what: str, fix: str) -> ConfigError:
+        return ConfigError([ConfigProblem(label, key, what, fix)])
+
     try:
         text = config_file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(
-            [
-                ConfigProblem(
-                    label,
-                    "(file)",
-                    f"{config_file} not found",
-                    "run edgeform in the project folder or pass --config PATH",
-                )
-            ]
+        raise refuse(
+            "(file)",
+            f"{config_file} not found",
+            "run edgeform in the project folder or pass --config PATH",
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            [
-                ConfigProblem(
-                    label,
-                    "(file)",
-                    f"cannot read: {exc}",
-                    "check the file's permissions and encoding",
-                )
-            ]
+        raise refuse(
+            "(file)", f"cannot read: {exc}", "check the file's permissions and encoding"
         ) from None
     try:
-        data = tomllib.loads(text)
+        return parse_project(tomllib.loads(text), config_file.resolve())
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(
-            [ConfigProblem(label, "(syntax)", str(exc), "fix the TOML syntax at that line")]
+        raise refuse("(syntax)", str(exc), "fix the TOML syntax at that line") from None
+    except RecursionError:
+        raise refuse(
+            "(syntax)",
+            "arrays or tables are nested too deeply to read",
+            "edgeform.toml needs no nesting deeper than a few levels: flatten it",
         ) from None
-    return parse_project(data, config_file.resolve())
 
 
 def parse_project(data: Mapping[str, Any], config_file: Path) -> Project:
@@ -144,7 +143,7 @@ def _parse(r: Reader, data: Mapping[str, Any], config_file: Path) -> Project | N
     targets = _targets(r, r.value(top, "", "targets", dict, {}))
     default_target = _default_target(r, project, targets)
     stages = _stages(r, r.value(top, "", "stages", dict, {}), build_config)
-    site = _folder(r, project, "site", "site", root)
+    site = _site_folder(r, project, root)
     # Optional: without it the templates that ship with edgeform render the stack.
     templates = _folder(r, project, "templates", "", root) if "templates" in project else None
     root_object, price_class, comment = _distribution(r, project)
@@ -257,6 +256,19 @@ def _folder(r: Reader, project: Mapping[str, Any], key: str, default: str, root:
     return path
 
 
+def _site_folder(r: Reader, project: Mapping[str, Any], root: Path) -> Path:
+    site = _folder(r, project, "site", "site", root)
+    work = (root / WORK_DIR).resolve()
+    r.check(
+        not root.resolve().is_relative_to(site) and not site.is_relative_to(work),
+        "project.site",
+        f"{site} holds the project itself (edgeform.toml, {WORK_DIR}/ with its state): "
+        "all of it would be public",
+        'point site at the folder of the pages alone, e.g. site = "site"',
+    )
+    return site
+
+
 def _build_config(r: Reader, data: Mapping[str, Any]) -> dict[str, ConfigValue]:
     values: dict[str, ConfigValue] = {}
     for key, value in r.table(data, "config", data).items():
@@ -273,6 +285,11 @@ def _build_config(r: Reader, data: Mapping[str, Any]) -> dict[str, ConfigValue]:
             full,
             f"expected a string, integer or boolean, got {describe(value)}",
             "build-time config values are baked into bundles as plain JSON values",
+        ) and r.check(
+            not isinstance(value, int) or abs(value) <= JS_SAFE_INTEGER,
+            full,
+            f"{value} is too large to reach JavaScript unchanged",
+            f"use an integer within ±{JS_SAFE_INTEGER:,}, or a string",
         ):
             values[key] = value
     return values
@@ -373,6 +390,13 @@ def _behavior(
         r.value(data, key, name, int, default)
         for name, default in (("min_ttl", 0), ("default_ttl", 86400), ("max_ttl", 31536000))
     ]
+    for name, ttl in zip(("min_ttl", "default_ttl", "max_ttl"), ttls, strict=True):
+        r.check(
+            ttl in TTL_RANGE_SECONDS,
+            f"{key}.{name}",
+            f"{ttl} s is out of range",
+            f"CloudFront accepts 0 to {TTL_RANGE_SECONDS.stop - 1:,} seconds (100 years)",
+        )
     r.check(
         0 <= ttls[0] <= ttls[1] <= ttls[2],
         f"{key}.default_ttl",

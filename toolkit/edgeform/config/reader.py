@@ -36,7 +36,10 @@ class Reader:
         self.problems.append(ConfigProblem(self.file, key, what, fix, rule))
 
     def table(self, data: Any, key: str, allowed: Iterable[str]) -> dict[str, Any]:
-        """`data` as a table; unknown keys are reported (with a close match when there is one)."""
+        """`data` as a table; unknown keys are reported (with a close match when there is one).
+        None is a table that is missing, which `value` has reported already."""
+        if data is None:
+            return {}
         if not isinstance(data, dict):
             self.problem(
                 key,
@@ -56,7 +59,12 @@ class Reader:
         full = f"{key}.{name}" if key else name
         if name not in data:
             if default is REQUIRED:
-                self.problem(full, "missing", f"add {name} = <{TYPE_NAMES[kind]}>")
+                fix = (
+                    f"add a [{full}] table"
+                    if kind is dict
+                    else f"add {name} = <{TYPE_NAMES[kind]}>"
+                )
+                self.problem(full, "missing", fix)
             return None if default is REQUIRED else default
         value = data[name]
         if not is_a(value, kind):

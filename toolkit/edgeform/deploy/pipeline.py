@@ -20,7 +20,7 @@ from edgeform.aws.boundary import GuardedClient
 from edgeform.aws.cloudfront import COMPLETED, DEPLOYED, CloudFront, invalidation_paths
 from edgeform.aws.s3 import SyncResult, empty_bucket, remote_etags, sync_site
 from edgeform.aws.session import LAMBDA_REGION, AwsSession
-from edgeform.build.bundle import Bundle, build_bundles
+from edgeform.build.bundle import Bundle, write_bundles, zip_bundle
 from edgeform.build.site import SiteFile, site_files
 from edgeform.clock import wait_until
 from edgeform.deploy.run import Run
@@ -52,13 +52,23 @@ WAIT_HINT = (
 
 
 def build(run: Run) -> list[Bundle]:
+    """Every function's bundle, in memory: `write` puts them on disk once lint has passed."""
     ctx = run.context
     with run.console.step("build") as step:
         functions = [ctx.project.functions[name] for name in sorted(ctx.project.functions)]
-        bundles = build_bundles(functions, ctx.build_values, ctx.bundle_dir, run.installer())
+        installer = run.installer()
+        bundles = [zip_bundle(fn, ctx.build_values, ctx.bundle_dir, installer) for fn in functions]
         total = sum(b.size for b in bundles)
         step.summary = f"{len(bundles)} bundles, {total:,} bytes"
     return bundles
+
+
+def site(run: Run) -> list[SiteFile]:
+    """The site as it will be uploaded: read, and every file checked, before anything else."""
+    with run.console.step("site") as step:
+        files = site_files(run.context.project.site_dir, run.context.build_values)
+        step.summary = f"{len(files)} files, {sum(len(f.data) for f in files):,} bytes"
+    return files
 
 
 def render(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
@@ -70,14 +80,16 @@ def render(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
 def lint(run: Run, bundles: Sequence[Bundle], stack: RenderedStack) -> LintReport:
     """Every Lambda@Edge rule, on the model, the bundles, the rendered stack and the source."""
     with run.console.step("lint") as step:
-        infos = [BundleInfo.from_zip(b.function, b.path.read_bytes()) for b in bundles]
+        infos = [BundleInfo.from_zip(b.function, b.data) for b in bundles]
         report = lint_stack(run.context.project, infos, stack.files, stack.sources)
         step.summary = f"{len(report.errors)} errors, {len(report.warnings)} warnings"
     return report
 
 
-def write(run: Run, stack: RenderedStack) -> RenderedStack:
+def write(run: Run, stack: RenderedStack, bundles: Sequence[Bundle]) -> RenderedStack:
+    """The stage's folder: the rendered files and the bundles they upload."""
     with run.console.step("render") as step:
+        write_bundles(bundles, run.context.bundle_dir)
         write_stack(stack, run.stage_dir)
         step.summary = f"{len(stack.files)} files in {run.stage_dir}"
     return stack
@@ -98,7 +110,7 @@ def checked_stack(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
             "rendered and no endpoint was touched",
             "fix them (edgeform lint lists them), then deploy again",
         )
-    return write(run, stack)
+    return write(run, stack, bundles)
 
 
 def terraform(run: Run) -> Terraform:
@@ -181,23 +193,26 @@ def init(run: Run, stack: StackCommands) -> None:
 
 
 def plan(run: Run) -> PlanSummary:
-    return _planned(run)[2]
+    return _planned(run)[3]
 
 
-def _planned(run: Run) -> tuple[str | None, StackCommands, PlanSummary]:
-    """Build, render, lint, write, endpoint, init and plan: what deploy and plan share."""
-    checked_stack(run, build(run))
+def _planned(run: Run) -> tuple[list[SiteFile], str | None, StackCommands, PlanSummary]:
+    """Build, site, render, lint, write, endpoint, init and plan: what deploy and plan share.
+    Every check on the project's own files comes before the first change anywhere."""
+    bundles = build(run)
+    files = site(run)
+    checked_stack(run, bundles)
     url = endpoint_url(run)
     stack = stack_commands(run, url)
     init(run, stack)
     with run.console.step("plan") as step:
         summary = stack.plan()
         step.summary = summary.describe()
-    return url, stack, summary
+    return files, url, stack, summary
 
 
 def deploy(run: Run) -> DeployResult:
-    url, stack, summary = _planned(run)
+    files, url, stack, summary = _planned(run)
     with run.console.step("apply") as step:
         if summary.has_changes:
             stack.apply(summary)
@@ -206,7 +221,6 @@ def deploy(run: Run) -> DeployResult:
     session = AwsSession(run.context.target, url)
     cloudfront = CloudFront(session.client("cloudfront", LAMBDA_REGION))
     s3 = session.client("s3")
-    files = site_files(run.context.project.site_dir, run.context.build_values)
     synced = sync(run, s3, outputs["bucket_name"], files)
     invalidation = invalidate_changes(run, cloudfront, outputs["distribution_id"], synced)
     with run.console.step("wait") as step:
@@ -332,7 +346,8 @@ def check_destroy_allowed(run: Run, *, force_protected: bool) -> None:
 
 def destroy(run: Run, *, force_protected: bool = False) -> PlanSummary:
     check_destroy_allowed(run, force_protected=force_protected)
-    write(run, render(run, build(run)))
+    bundles = build(run)
+    write(run, render(run, bundles), bundles)
     url = endpoint_url(run)
     stack = stack_commands(run, url)
     init(run, stack)

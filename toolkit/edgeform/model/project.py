@@ -23,6 +23,8 @@ METHOD_SETS: Final[tuple[tuple[str, ...], ...]] = (
     ("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"),
 )
 PRICE_CLASSES: Final = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
+# What CloudFront accepts for a behavior's min, default and max TTL: 0 to 100 years.
+TTL_RANGE_SECONDS: Final = range(0, 3_153_600_000 + 1)
 
 ConfigValue = str | int | bool
 

@@ -1,0 +1,101 @@
+"""Bad input is refused before anything is touched: no stage folder, no bundle, no endpoint.
+
+Each case runs the real `edgeform deploy` (or lint, render) on a broken copy of the demo and
+checks the exit status, the message, and that `.edgeform/` was never made.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from edgeform.build.site import site_files
+from edgeform.cli import cli
+
+CLEAN_ENV = {"EDGEFORM_STAGE": None, "GITHUB_HEAD_REF": None, "GITHUB_REF_NAME": None}
+
+
+def edgeform(root: Path, *args: str):
+    config = str(root / "edgeform.toml")
+    return CliRunner().invoke(cli, ["--config", config, *args], env=CLEAN_ENV)
+
+
+def link_out(root: Path) -> None:
+    (root / "site" / "passwd").symlink_to("/etc/passwd")
+
+
+def link_loop(root: Path) -> None:
+    (root / "site" / "loop").symlink_to(root / "site" / "loop")
+
+
+def fifo(root: Path) -> None:
+    os.mkfifo(root / "site" / "pipe")
+
+
+@pytest.mark.parametrize(
+    ("breaks", "message"),
+    [
+        (link_out, "is a link to /etc/passwd, outside"),
+        (link_loop, "is a link that never ends"),
+        (fifo, "is not a regular file"),
+    ],
+)
+def test_a_bad_site_file_stops_the_deploy_before_anything(demo_dir, breaks, message):
+    breaks(demo_dir)
+    result = edgeform(demo_dir, "deploy", "--stage", "main")
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert "✗ site" in result.stderr
+    assert not (demo_dir / ".edgeform").exists()  # no bundle, no stack, no endpoint
+
+
+@pytest.mark.parametrize("site", [".", "..", ".edgeform/x"])
+def test_a_site_folder_that_holds_the_project_is_refused(demo_dir, site):
+    (demo_dir / ".edgeform" / "x").mkdir(parents=True)
+    config = demo_dir / "edgeform.toml"
+    config.write_text(config.read_text().replace('site = "site"', f'site = "{site}"'))
+    result = edgeform(demo_dir, "deploy", "--stage", "main")
+    assert result.exit_code == 2
+    assert "project.site:" in result.stderr
+    assert "would be public" in result.stderr
+    assert list((demo_dir / ".edgeform").iterdir()) == [demo_dir / ".edgeform" / "x"]
+
+
+def test_secrets_and_state_are_never_published(demo_dir):
+    site = demo_dir / "site"
+    for name in (
+        ".env",
+        ".edgeform/stages/terraform.tfstate",
+        "edgeform.toml",
+        "old/terraform.tfstate.backup",
+        "x.tfplan",
+        ".git/config",
+    ):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("secret")
+    (site / ".well-known").mkdir()
+    (site / ".well-known" / "security.txt").write_text("Contact: mailto:a@b.c\n")
+    keys = [f.key for f in site_files(site, {})]
+    assert keys == [
+        ".well-known/security.txt",
+        "edgeform-config.js",
+        "index.html",
+        "other.html",
+        "script.js",
+    ]
+
+
+def test_lint_that_fails_writes_no_bundle(demo_dir):
+    # Incompressible, so the bundle is over the viewer limit (LE104).
+    (demo_dir / "functions" / "redirect" / "blob.bin").write_bytes(os.urandom(1_200_000))
+    result = edgeform(demo_dir, "lint", "--stage", "main")
+    assert result.exit_code == 1
+    assert "LE104" in result.stdout
+    assert not (demo_dir / ".edgeform").exists()
+    deploy = edgeform(demo_dir, "deploy", "--stage", "main")
+    assert deploy.exit_code == 1
+    assert not (demo_dir / ".edgeform").exists()
