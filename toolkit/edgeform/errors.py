@@ -109,6 +109,12 @@ class AwsError(EdgeformError):
         self.action = action
 
 
+class InterruptedByUser(EdgeformError):
+    """A signal stopped a step; what was under way finished cleanly first."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
 class WaitTimeoutError(EdgeformError):
     """Something did not reach the state waited for in time."""
 

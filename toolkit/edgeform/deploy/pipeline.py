@@ -23,6 +23,7 @@ from edgeform.aws.session import LAMBDA_REGION, AwsSession
 from edgeform.build.bundle import Bundle, write_bundles, zip_bundle
 from edgeform.build.site import SiteFile, site_files
 from edgeform.clock import wait_until
+from edgeform.deploy.adopt import candidates, find, write_imports
 from edgeform.deploy.run import Run
 from edgeform.deploy.terraform import (
     PlanSummary,
@@ -93,6 +94,21 @@ def write(run: Run, stack: RenderedStack, bundles: Sequence[Bundle]) -> Rendered
         write_stack(stack, run.stage_dir)
         step.summary = f"{len(stack.files)} files in {run.stage_dir}"
     return stack
+
+
+def adopt(run: Run, stack: StackCommands, url: str | None, rendered: RenderedStack) -> None:
+    """Take over what an interrupted deploy created but did not record (see `adopt`)."""
+    with run.console.step("adopt") as step:
+        missing = candidates(run.context, rendered.files, stack.state_addresses())
+        session = AwsSession(run.context.target, url)
+        found = find(run.context, session, missing) if missing else []
+        write_imports(run.stage_dir, found)
+        for adoption in found:
+            run.console.warn(
+                f"{adoption.address} ({adoption.id}) exists but is not in the state "
+                "(an interrupted deploy?): the plan imports it"
+            )
+        step.summary = f"{len(found)} to import" if found else "the state knows everything"
 
 
 def checked_stack(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
@@ -201,10 +217,11 @@ def _planned(run: Run) -> tuple[list[SiteFile], str | None, StackCommands, PlanS
     Every check on the project's own files comes before the first change anywhere."""
     bundles = build(run)
     files = site(run)
-    checked_stack(run, bundles)
+    rendered = checked_stack(run, bundles)
     url = endpoint_url(run)
     stack = stack_commands(run, url)
     init(run, stack)
+    adopt(run, stack, url, rendered)
     with run.console.step("plan") as step:
         summary = stack.plan()
         step.summary = summary.describe()
@@ -216,6 +233,7 @@ def deploy(run: Run) -> DeployResult:
     with run.console.step("apply") as step:
         if summary.has_changes:
             stack.apply(summary)
+        write_imports(run.stage_dir, [])  # imported now: the blocks have done their work
         step.summary = "applied" if summary.has_changes else "nothing to change"
     outputs = stack.outputs()
     session = AwsSession(run.context.target, url)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,8 @@ from typing import Any, Final
 from python_terraform import IsFlagged
 from python_terraform import Terraform as _CommandBuilder
 
-from edgeform.errors import TerraformError
+from edgeform.deploy.process import run_child
+from edgeform.errors import InterruptedByUser, TerraformError
 
 MIRROR_ENV: Final = "EDGEFORM_PROVIDER_MIRROR"
 TERRAFORM_BIN_ENV: Final = "EDGEFORM_TERRAFORM_BIN"
@@ -51,14 +52,16 @@ class PlanSummary:
     adds: tuple[str, ...]
     changes: tuple[str, ...]
     destroys: tuple[str, ...]
+    imports: tuple[str, ...] = ()  # existing resources the apply takes into the state
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.adds or self.changes or self.destroys)
+        return bool(self.adds or self.changes or self.destroys or self.imports)
 
     def describe(self) -> str:
+        adopted = f"{len(self.imports)} to import, " if self.imports else ""
         return (
-            f"{len(self.adds)} to add, {len(self.changes)} to change, "
+            f"{adopted}{len(self.adds)} to add, {len(self.changes)} to change, "
             f"{len(self.destroys)} to destroy"
         )
 
@@ -67,22 +70,25 @@ class PlanSummary:
             "add": list(self.adds),
             "change": list(self.changes),
             "destroy": list(self.destroys),
+            "import": list(self.imports),
         }
 
 
 def summarize_plan(plan_file: Path, show_json: dict[str, Any]) -> PlanSummary:
     """Sort `terraform show -json` resource changes; a replacement counts as add and destroy."""
-    adds, changes, destroys = [], [], []
+    adds, changes, destroys, imports = [], [], [], []
     for change in show_json.get("resource_changes", []):
         actions = set(change.get("change", {}).get("actions", []))
         address = change.get("address", "")
+        if change.get("change", {}).get("importing"):
+            imports.append(address)
         if "create" in actions:
             adds.append(address)
         if "delete" in actions:
             destroys.append(address)
         if "update" in actions:
             changes.append(address)
-    return PlanSummary(plan_file, tuple(adds), tuple(changes), tuple(destroys))
+    return PlanSummary(plan_file, tuple(adds), tuple(changes), tuple(destroys), tuple(imports))
 
 
 @dataclass(frozen=True)
@@ -179,46 +185,48 @@ class Terraform:
         stream: bool = False,
         stdin: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        """Run a terraform command; stream stdout lines to `echo` when asked."""
+        """Run a terraform command; stream stdout lines to `echo` when asked.
+
+        A SIGINT or SIGTERM meanwhile stops Terraform cleanly (see `process`) and raises
+        `InterruptedByUser` once it has exited and saved the state."""
         try:
-            process = subprocess.Popen(
-                list(command),
+            finished = run_child(
+                command,
                 cwd=self.working_dir,
                 env=self.env,
-                text=True,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+                stdin=stdin,
+                on_line=self.echo if stream and self.echo else None,
+                on_signal=self._on_signal,
             )
         except OSError as exc:
             raise TerraformError(
                 f"cannot run {command[0]}: {exc}", "check --terraform-bin and the PATH"
             ) from None
-        # stderr is drained on its own thread: a full pipe would otherwise block Terraform
-        # while we wait for its stdout.
-        errors: list[str] = []
-        drain = threading.Thread(target=lambda: errors.append(process.stderr.read()))  # type: ignore[union-attr]
-        drain.start()
-        if stdin is not None and process.stdin is not None:
-            process.stdin.write(stdin)
-            process.stdin.close()
-        out_lines = []
-        for line in process.stdout or ():
-            out_lines.append(line)
-            if stream and self.echo:
-                self.echo(line.rstrip("\n"))
-        drain.join()
-        code = process.wait()
-        stderr = "".join(errors)
-        result = subprocess.CompletedProcess(list(command), code, "".join(out_lines), stderr)
-        if code not in ok_codes:
-            verb = command[1] if len(command) > 1 else "terraform"
+        verb = command[1] if len(command) > 1 else "terraform"
+        if finished.interrupted:
+            raise InterruptedByUser(
+                f"interrupted during terraform {verb}; Terraform stopped cleanly and saved "
+                "the stage's state",
+                "run the same command again: it carries on from what was done",
+            )
+        result = subprocess.CompletedProcess(
+            list(command), finished.code, finished.stdout, finished.stderr
+        )
+        if finished.code not in ok_codes:
+            output = finished.stderr or finished.stdout
             raise TerraformError(
-                f"terraform {verb} failed (exit {code}) in {self.working_dir}",
-                _hint_for(stderr or result.stdout),
-                stderr=(stderr or result.stdout).strip(),
+                f"terraform {verb} failed (exit {finished.code}) in {self.working_dir}",
+                _hint_for(output),
+                stderr=output.strip(),
             )
         return result
+
+    def _on_signal(self, signum: int) -> None:
+        if self.echo:
+            self.echo(
+                f"{signal.Signals(signum).name}: stopping Terraform; it finishes the operations "
+                "under way and saves the state (a second signal stops it at once)"
+            )
 
     def fmt_check(self) -> list[str]:
         """Files that `terraform fmt` would change (empty when the folder is fmt clean)."""
@@ -268,6 +276,11 @@ def _hint_for(stderr: str) -> str:
         )
     if "Error acquiring the state lock" in stderr:
         return "another terraform run holds this stage's lock; wait for it, then try again"
+    if "Saved plan is stale" in stderr:
+        return (
+            "another deploy of this stage changed its state after this plan was made; "
+            "run edgeform deploy again to plan from the new state"
+        )
     return "read Terraform's message above; fix the cause and run the same command again"
 
 
@@ -307,6 +320,16 @@ class StackCommands:
             tf.command("apply", str(plan.plan_file), input=False, lock_timeout=LOCK_TIMEOUT),
             stream=True,
         )
+
+    def state_addresses(self) -> set[str]:
+        """Every resource address the stage's state holds (none before a first apply)."""
+        tf = self.tf
+        result = tf.run(tf.command("state list"), ok_codes=(0, 1))  # options after "list"
+        if result.returncode == 1 and "No state file was found" not in result.stderr:
+            raise TerraformError(
+                "terraform state list failed", _hint_for(result.stderr), stderr=result.stderr
+            )
+        return {line.strip() for line in result.stdout.splitlines() if line.strip()}
 
     def outputs(self) -> dict[str, Any]:
         tf = self.tf

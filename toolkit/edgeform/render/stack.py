@@ -104,6 +104,10 @@ def _context(
     }
 
 
+def distribution_comment(project: Project, stage: Stage) -> str:
+    return project.comment or f"{project.name} {stage.slug} (edgeform)"
+
+
 def stack_locals(
     project: Project, stage: Stage, target: Target, names: ResourceNames
 ) -> dict[str, Any]:
@@ -114,7 +118,7 @@ def stack_locals(
         **extra,
         "project": project.name,
         "stage": stage.slug,
-        "comment": project.comment or f"{project.name} {stage.slug} (edgeform)",
+        "comment": distribution_comment(project, stage),
         "default_root_object": project.default_root_object,
         "origin_id": ORIGIN_ID,
         "names": {
