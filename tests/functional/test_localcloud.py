@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -178,6 +181,36 @@ def test_status_start_and_stop(tmp_path):
         assert cloud.stop() == endpoint
     assert cloud.status() is None
     assert not (tmp_path / "endpoint.json").exists()
+
+
+def test_two_commands_starting_at_once_share_one_endpoint(demo_dir):
+    """Two first deploys at once: one starts the endpoint, the other waits and uses it."""
+    command = [sys.executable, "-m", "edgeform", "local", "start"]
+    runs = [
+        subprocess.Popen(command, cwd=demo_dir, stdout=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    outputs = sorted(run.communicate(timeout=60)[0] for run in runs)
+    cloud = LocalCloud(demo_dir / ".edgeform" / "localcloud")
+    endpoint = cloud.status()
+    try:
+        assert endpoint is not None
+        line = f"{endpoint.url} (pid {endpoint.pid})\n"
+        assert outputs == [f"running: {line}", f"started: {line}"]
+        servers = [
+            pid for pid in os.listdir("/proc") if pid.isdigit() and _is_endpoint(pid, demo_dir)
+        ]
+        assert servers == [str(endpoint.pid)]
+    finally:
+        cloud.stop()
+
+
+def _is_endpoint(pid: str, project: Path) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        cwd = Path(f"/proc/{pid}/cwd").resolve()
+    except OSError:
+        return False
+    return b"edgeform.localcloud" in cmdline and cwd == project.resolve()
 
 
 def test_a_dead_endpoint_is_noticed(tmp_path):

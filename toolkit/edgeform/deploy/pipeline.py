@@ -12,7 +12,8 @@ process environment themselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,13 +38,14 @@ from edgeform.deploy.verify import site_problems, wiring_problems
 from edgeform.errors import (
     AwsError,
     LintError,
+    LocalCloudError,
     ProtectedStageError,
     StageNotDeployedError,
     TerraformError,
     VerifyError,
 )
 from edgeform.lint import BundleInfo, LintReport, lint_stack
-from edgeform.localcloud.endpoint import claim_stage_state, stage_belongs_to
+from edgeform.localcloud.endpoint import answers, claim_stage_state, stage_belongs_to
 from edgeform.render.stack import RenderedStack, render_stack, write_stack
 
 WAIT_HINT = (
@@ -197,6 +199,23 @@ def endpoint_url(run: Run) -> str | None:
     return endpoint.url
 
 
+@contextmanager
+def endpoint_watched(run: Run, url: str | None) -> Iterator[None]:
+    """A Terraform failure because the embedded endpoint died is said as such, not as
+    Terraform's "connection refused"."""
+    try:
+        yield
+    except (TerraformError, AwsError) as exc:
+        if not run.local or url is None or answers(url):
+            raise
+        raise LocalCloudError(
+            f"the embedded AWS endpoint at {url} stopped while edgeform used it; the "
+            f"resources of stage {run.context.stage.slug} went with it",
+            "run edgeform deploy again: it starts a new endpoint and deploys the stage afresh "
+            "(`edgeform local status` says whether one runs)",
+        ) from exc
+
+
 def stack_commands(run: Run, url: str | None) -> StackCommands:
     variables = {"aws_endpoint": url} if run.local and url else {}
     return StackCommands(terraform(run), variables)
@@ -220,22 +239,39 @@ def _planned(run: Run) -> tuple[list[SiteFile], str | None, StackCommands, PlanS
     rendered = checked_stack(run, bundles)
     url = endpoint_url(run)
     stack = stack_commands(run, url)
-    init(run, stack)
-    adopt(run, stack, url, rendered)
-    with run.console.step("plan") as step:
-        summary = stack.plan()
-        step.summary = summary.describe()
+    with endpoint_watched(run, url):
+        init(run, stack)
+        adopt(run, stack, url, rendered)
+        with run.console.step("plan") as step:
+            summary = stack.plan()
+            step.summary = summary.describe()
     return files, url, stack, summary
 
 
 def deploy(run: Run) -> DeployResult:
     files, url, stack, summary = _planned(run)
+    with endpoint_watched(run, url):
+        _apply(run, stack, summary)
+        outputs = stack.outputs()
+        return _publish(run, url, files, outputs, summary)
+
+
+def _apply(run: Run, stack: StackCommands, summary: PlanSummary) -> None:
     with run.console.step("apply") as step:
         if summary.has_changes:
             stack.apply(summary)
         write_imports(run.stage_dir, [])  # imported now: the blocks have done their work
         step.summary = "applied" if summary.has_changes else "nothing to change"
-    outputs = stack.outputs()
+
+
+def _publish(
+    run: Run,
+    url: str | None,
+    files: Sequence[SiteFile],
+    outputs: dict[str, Any],
+    summary: PlanSummary,
+) -> DeployResult:
+    """After the apply: upload, invalidate, wait and verify."""
     session = AwsSession(run.context.target, url)
     cloudfront = CloudFront(session.client("cloudfront", LAMBDA_REGION))
     s3 = session.client("s3")
@@ -368,18 +404,23 @@ def destroy(run: Run, *, force_protected: bool = False) -> PlanSummary:
     write(run, render(run, bundles), bundles)
     url = endpoint_url(run)
     stack = stack_commands(run, url)
-    init(run, stack)
-    if (run.stage_dir / "terraform.tfstate").is_file():
-        current = stack.outputs()
-        if "bucket_name" in current and not run.context.settings.protected:
-            with run.console.step("empty bucket") as step:
-                s3 = AwsSession(run.context.target, url).client("s3")
-                step.summary = f"{empty_bucket(s3, current['bucket_name'])} objects deleted"
-    with run.console.step("plan") as step:
-        summary = stack.plan(destroy=True)
-        step.summary = summary.describe()
-    with run.console.step("destroy") as step:
-        if summary.has_changes:
-            stack.apply(summary)
-        step.summary = f"{len(summary.destroys)} resources destroyed"
+    with endpoint_watched(run, url):
+        init(run, stack)
+        if (run.stage_dir / "terraform.tfstate").is_file():
+            _empty_bucket(run, stack, url)
+        with run.console.step("plan") as step:
+            summary = stack.plan(destroy=True)
+            step.summary = summary.describe()
+        with run.console.step("destroy") as step:
+            if summary.has_changes:
+                stack.apply(summary)
+            step.summary = f"{len(summary.destroys)} resources destroyed"
     return summary
+
+
+def _empty_bucket(run: Run, stack: StackCommands, url: str | None) -> None:
+    current = stack.outputs()
+    if "bucket_name" in current and not run.context.settings.protected:
+        with run.console.step("empty bucket") as step:
+            s3 = AwsSession(run.context.target, url).client("s3")
+            step.summary = f"{empty_bucket(s3, current['bucket_name'])} objects deleted"

@@ -12,6 +12,7 @@ Run as `python -m edgeform.localcloud serve --port N` it is the server itself.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import signal
@@ -33,6 +34,7 @@ HOST: Final = "127.0.0.1"
 DEFAULT_DEPLOY_DELAY: Final = 2.0
 START_TIMEOUT: Final = 30.0
 STATE_FILE: Final = "endpoint.json"
+LOCK_FILE: Final = "start.lock"
 STAGE_MARK: Final = ".endpoint-instance"
 
 
@@ -99,11 +101,19 @@ class LocalCloud:
         return None
 
     def ensure_running(self, deploy_delay: float = DEFAULT_DEPLOY_DELAY) -> tuple[Endpoint, bool]:
-        """The running endpoint, started if needed; the flag says whether it was started."""
-        running = self.status()
-        if running is not None:
-            return running, False
-        return self.start(deploy_delay), True
+        """The running endpoint, started if needed; the flag says whether it was started.
+
+        Two commands that start at once (two first deploys) must not start two endpoints:
+        the second would orphan the first, and the stages of one would seem stopped to the
+        other. A lock file serialises the check and the start; the second waits, then finds
+        the first one's endpoint running."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        with (self.state_dir / LOCK_FILE).open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            running = self.status()
+            if running is not None:
+                return running, False
+            return self.start(deploy_delay), True
 
     def start(self, deploy_delay: float = DEFAULT_DEPLOY_DELAY) -> Endpoint:
         self.state_dir.mkdir(parents=True, exist_ok=True)
