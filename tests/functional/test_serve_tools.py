@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from edgeform.cli import cli
-from edgeform.emulator.chain import GENERATED, HIT, MISS
+from edgeform.emulator.chain import (
+    GENERATED,
+    HIT,
+    LIMIT_EXCEEDED,
+    MISS,
+    VALIDATION_ERROR,
+)
 from tests.emulator_helpers import ServerThread
 from tests.functional.test_emulator_conformance import copy_conformance
 
@@ -142,3 +152,92 @@ def test_serve_on_a_busy_port_says_so_and_exits_1(demo_dir):
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
     assert "--port 0" in result.output
+
+
+def worker_processes() -> list[str]:
+    """This test process's function workers (the server runs in a thread of it)."""
+    me = str(os.getpid())
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if stat.rsplit(")", 1)[1].split()[1] == me and b"python_worker.py" in cmdline:
+            found.append(pid)
+    return found
+
+
+def test_a_huge_log_line_is_cut_and_a_huge_result_refused_without_leaking_workers(tmp_path):
+    edge = ServerThread(copy_conformance(tmp_path / "p")).start()
+    try:
+        for _ in range(5):
+            logged = edge.request("/py/vr/a.js?vr=huge-log")
+            assert logged.status == 200
+        [line] = [line for line in edge.logs if "characters cut]" in line][:1]
+        assert len(line) < 300 * 1024
+        refused = edge.request("/py/vr/a.js?vr=huge-result")
+        assert (refused.status, refused.x_cache) == (502, VALIDATION_ERROR)
+        assert not any("Traceback" in line for line in edge.logs)
+        assert len(worker_processes()) <= 2  # warm ones only, nothing leaked per request
+    finally:
+        edge.stop()
+
+
+def test_invocations_run_at_once_and_time_out_from_when_they_were_asked(tmp_path):
+    edge = ServerThread(copy_conformance(tmp_path / "p")).start()
+    try:
+        started = time.monotonic()
+        with ThreadPoolExecutor(6) as pool:  # the function sleeps 6 s; its timeout is 2 s
+            replies = list(pool.map(lambda _: edge.request("/py/vr/a.js?vr=sleep"), range(6)))
+        elapsed = time.monotonic() - started
+        assert {(r.status, r.x_cache) for r in replies} == {(503, LIMIT_EXCEEDED)}
+        # 4 at once, each stopped at 2 s; the 2 queued behind them throttled at their own 2 s.
+        assert elapsed < 4.5, elapsed
+        assert sum("throttled" in line for line in edge.logs) == 2
+    finally:
+        edge.stop()
+
+
+def raw_request(port: int, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+            if b"\r\n\r\n" in b"".join(chunks) and b"X-Cache" not in b"".join(chunks):
+                break
+        return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET http://example.com/index.html HTTP/1.1\r\nHost: x\r\n", 400),
+        (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n", 494),
+        (b"GET /index.html HTTP/1.1\r\nHost: x\r\n" + b"X-Big: " + b"b" * 21000 + b"\r\n", 494),
+    ],
+)
+def test_cloudfront_refuses_what_it_refuses_before_any_function(tmp_path, request_bytes, status):
+    edge = ServerThread(copy_conformance(tmp_path / "p")).start()
+    try:
+        reply = raw_request(edge.port, request_bytes + b"Connection: close\r\n\r\n")
+        assert reply.startswith(f"HTTP/1.1 {status}".encode()), reply[:200]
+        assert b"X-Cache: Error from cloudfront" in reply
+        assert not any("LambdaValidationError" in line for line in edge.logs)
+    finally:
+        edge.stop()
+
+
+def test_a_malformed_request_is_one_log_line(tmp_path):
+    edge = ServerThread(copy_conformance(tmp_path / "p")).start()
+    try:
+        reply = raw_request(edge.port, b"GET /index.html HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n")
+        assert reply.split(b"\r\n")[0].endswith(b" 400 Bad Request"), reply[:200]
+        assert [line for line in edge.logs if "bad request refused" in line]
+        assert not any("Traceback" in line for line in edge.logs)
+    finally:
+        edge.stop()

@@ -20,6 +20,7 @@ from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run
 from edgeform.emulator.deployed import DeployedIds, DeployedSource
 from edgeform.emulator.invoke import build_event, invoke_once, sample_config
+from edgeform.emulator.runtimes import CONCURRENCY, Scaling
 from edgeform.emulator.stack import StackSource
 from edgeform.emulator.working_tree import ServeSettings, WorkingTreeSource
 from edgeform.errors import EXIT_FAILED, EdgeformError, UsageError
@@ -77,7 +78,13 @@ def request_options(func: F) -> F:
     # processes on 2 CPUs and halved throughput (bench/serve).
     default=max(1, (os.cpu_count() or 2) - 1),
     show_default="the number of CPUs less one",
-    help="Warm workers per function (each keeps its own module state, like Lambda's).",
+    help="Warm workers kept per function (each keeps its own module state, like Lambda's).",
+)
+@click.option(
+    "--concurrency",
+    default=CONCURRENCY,
+    show_default=True,
+    help="Invocations of one function at once; more wait, within their timeout.",
 )
 @pass_options
 def serve(
@@ -87,6 +94,7 @@ def serve(
     from_stage: str | None,
     target: str | None,
     workers: int,
+    concurrency: int,
 ) -> None:
     """Run the site locally behind an emulated CloudFront with the Lambda@Edge triggers.
 
@@ -101,13 +109,13 @@ def serve(
       edgeform serve --from-stage main --target local   what main has deployed
     """
     run = make_run(options, from_stage or stage, target, "text", local_fallback=not from_stage)
-    source = _stack_source(run, bool(from_stage), workers)
+    source = _stack_source(run, bool(from_stage), Scaling(workers, concurrency))
     label = f"deployed stage {from_stage}" if from_stage else f"stage {run.context.stage.name}"
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(source, port, run.context.project, label))
 
 
-def _stack_source(run: Run, deployed: bool, workers: int) -> StackSource:
+def _stack_source(run: Run, deployed: bool, scaling: Scaling) -> StackSource:
     """What to serve: the stage as deployed, or the working tree with the stage's config."""
     ctx = run.context
     if deployed:
@@ -115,12 +123,12 @@ def _stack_source(run: Run, deployed: bool, workers: int) -> StackSource:
         session = AwsSession(ctx.target, stage.endpoint_url)
         ids = DeployedIds(stage.distribution_id, stage.bucket)
         work_dir = ctx.workspace.deployed_dir(ctx.target.name, ctx.stage.slug)
-        return DeployedSource(session, ids, work_dir, log_line, workers)
+        return DeployedSource(session, ids, work_dir, log_line, scaling)
     settings = ServeSettings(
         ctx.project.config_file,
         ctx.stage,
         ctx.workspace.serve_dir(ctx.stage.slug),
-        workers,
+        scaling,
     )
     return WorkingTreeSource(settings, _installer, log_line)
 

@@ -102,6 +102,12 @@ class EdgeChain:
         request_id = events.request_id(f"{time.time_ns()}-{next(self._ids)}")
         config = EdgeConfig(host, stack.distribution_id, stack.origin_domain, via=self.via)
         served = Served(HttpResponse(500, []), MISS, request_id)
+        refusal = validation.viewer_refusal(viewer)
+        if refusal is not None:
+            served.response = error_page(*refusal, request_id)
+            served.x_cache = ERROR
+            self._finish(served)
+            return served
         try:
             await _Flow(self, stack, config, served).run(viewer)
         except FunctionFailedError as failure:

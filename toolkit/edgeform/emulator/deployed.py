@@ -21,7 +21,7 @@ from edgeform.aws.functions import download_code, published_version
 from edgeform.aws.session import LAMBDA_REGION, AwsSession
 from edgeform.emulator.cache import Ttls
 from edgeform.emulator.origin import BucketOrigin
-from edgeform.emulator.runtimes import EdgeLog, FunctionCode, FunctionPool
+from edgeform.emulator.runtimes import EdgeLog, FunctionCode, FunctionPool, Scaling
 from edgeform.emulator.stack import EdgeBehavior, EdgeTrigger, ServedStack
 from edgeform.errors import DeployedStackError
 from edgeform.model.names import function_of
@@ -57,13 +57,13 @@ class DeployedSource:
         ids: DeployedIds,
         work_dir: Path,
         log: EdgeLog,
-        max_workers: int = 4,
+        scaling: Scaling | None = None,
     ) -> None:
         self.session = session
         self.ids = ids
         self.work_dir = work_dir
         self.log = log
-        self.max_workers = max_workers
+        self.scaling = scaling
         self._stack: ServedStack | None = None
         self._pools: dict[str, FunctionPool] = {}
 
@@ -117,7 +117,7 @@ class DeployedSource:
     def _pool(self, qualified_arn: str) -> FunctionPool:
         if qualified_arn not in self._pools:
             self._pools[qualified_arn] = FunctionPool(
-                self._download(qualified_arn), self.log, self.max_workers
+                self._download(qualified_arn), self.log, self.scaling
             )
         return self._pools[qualified_arn]
 

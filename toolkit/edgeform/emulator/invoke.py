@@ -12,7 +12,7 @@ from edgeform.build.bundle import bundle_entries
 from edgeform.build.dependencies import DependencyInstaller
 from edgeform.emulator import events, validation
 from edgeform.emulator.events import EdgeConfig, HttpResponse, ViewerRequest
-from edgeform.emulator.runtimes import FunctionPool
+from edgeform.emulator.runtimes import FunctionPool, Scaling
 from edgeform.emulator.working_tree import function_code
 from edgeform.errors import UsageError
 from edgeform.model import lambda_edge
@@ -75,7 +75,7 @@ async def invoke_once(
     """Run `fn` once on the event `sent`; the report `edgeform invoke` prints."""
     _, code = function_code(fn, bundle_entries(fn, values, installer), work_dir)
     logs: list[str] = []
-    pool = FunctionPool(code, lambda tag, line: logs.append(line), max_workers=1)
+    pool = FunctionPool(code, lambda tag, line: logs.append(line), Scaling(1, 1))
     try:
         timeout = lambda_edge.timeout_limit(trigger, fn.timeout)
         outcome = await pool.invoke(sent, timeout, fn.name)

@@ -1,10 +1,14 @@
-"""Warm worker processes that run edge functions, one invocation at a time each.
+"""Worker processes that run edge functions, one invocation at a time each.
 
-A `FunctionPool` keeps up to `max_workers` warm workers for one function (Python through
-`workers/python_worker.py`, Node.js through `workers/node_worker.mjs`), like Lambda keeps warm
-containers. An invocation that runs past its trigger's timeout has its worker killed and is
-reported as `timeout`; a worker that dies is reported as `crash` and replaced on the next
-invocation; neither ever reaches the server as an exception.
+A `FunctionPool` runs one function (Python through `workers/python_worker.py`, Node.js through
+`workers/node_worker.mjs`) the way Lambda does: invocations run at once, each in a worker of
+its own, up to `concurrency` of them; `warm` idle workers are kept (module state survives
+between invocations), and workers started for a burst are stopped once idle. Each
+invocation's timeout counts from the moment it is asked for: one still queued when its time
+is up is throttled, as CloudFront reports a throttled function (503 LambdaLimitExceeded).
+An invocation past its timeout has its worker killed (`timeout`); a worker that dies
+(`crash`), or answers more than `LINE_LIMIT` bytes (`invalid`), is killed and reported; none of
+these ever reaches the server as an exception, and no worker is left behind.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from edgeform.errors import RuntimeMissingError
 WORKERS: Final = Path(__file__).with_name("workers")
 INIT_TIMEOUT: Final = 10.0  # Lambda's init phase limit
 LINE_LIMIT: Final = 16 * 1024 * 1024  # events carry bodies up to 1 MB, base64 encoded
+# Invocations of one function at once by default; the rest wait (within their timeout).
+CONCURRENCY: Final = 4
 EdgeLog = Callable[[str, str], None]  # (tag: "function trigger request-id", or the function; line)
 OutcomeKind = Literal["result", "error", "timeout", "invalid", "crash"]
 
@@ -162,6 +168,15 @@ class Worker:
             )
         except (BrokenPipeError, ConnectionResetError):
             reply = None
+        except (ValueError, asyncio.LimitOverrunError):  # a message over LINE_LIMIT
+            await self.kill()
+            # Only a result can be that big (log lines are cut in the worker): far over any
+            # response CloudFront accepts.
+            return Outcome(
+                "invalid",
+                message=f"the function's result is over {LINE_LIMIT:,} bytes",
+                duration_ms=_ms(started),
+            )
         finally:
             self._current = self.code.name
         if reply is None:
@@ -183,9 +198,20 @@ class Worker:
                 return dict(message)
 
     async def _forward_stderr(self) -> None:
+        """What reaches file descriptor 2 (not through the protocol), line by line; a line
+        longer than the stream's limit is logged in pieces, never raised."""
         assert self.process is not None
-        assert self.process.stderr is not None
-        while line := await self.process.stderr.readline():
+        stderr = self.process.stderr
+        assert stderr is not None
+        while True:
+            try:
+                line = await stderr.readuntil(b"\n")
+            except asyncio.IncompleteReadError as end:
+                line = end.partial
+            except asyncio.LimitOverrunError as over:
+                line = await stderr.read(over.consumed)
+            if not line:
+                return
             self.log(self._current, line.decode("utf-8", "replace").rstrip("\n"))
 
     async def kill(self) -> None:
@@ -232,28 +258,59 @@ def _worker_environ(code: FunctionCode) -> dict[str, str]:
     }
 
 
-class FunctionPool:
-    """Warm workers for one function; at most `max_workers` run at once."""
+@dataclass(frozen=True)
+class Scaling:
+    """How many workers a function gets: `warm` kept idle, at most `concurrency` at once."""
 
-    def __init__(self, code: FunctionCode, log: EdgeLog, max_workers: int = 4) -> None:
+    warm: int = 1
+    concurrency: int = CONCURRENCY
+
+
+class FunctionPool:
+    """Workers for one function: up to `concurrency` invocations at once, `warm` kept idle."""
+
+    def __init__(self, code: FunctionCode, log: EdgeLog, scaling: Scaling | None = None) -> None:
+        scaling = scaling or Scaling()
         self.code = code
         self.log = log
+        self.warm = scaling.warm
+        self.concurrency = max(scaling.warm, scaling.concurrency)
         self._idle: list[Worker] = []
-        self._slots = asyncio.Semaphore(max_workers)
+        self._slots = asyncio.Semaphore(self.concurrency)
 
     async def invoke(self, event: dict[str, Any], timeout: float, tag: str = "") -> Outcome:
-        async with self._slots:
-            worker = await self._acquire()
-            if worker.init_error is not None:
-                await worker.kill()  # Lambda retries the init on the next invocation
-                error = worker.init_error
-                return Outcome("error", error, f"{error['errorType']}: {error['errorMessage']}")
-            outcome = await worker.invoke(
-                event, self._context(timeout), timeout, tag or self.code.name
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(self._slots.acquire(), timeout)
+        except TimeoutError:
+            return Outcome(
+                "timeout",
+                message=f"throttled: {self.concurrency} invocations of {self.code.name} ran "
+                f"for all of the {timeout:g} s this one could wait",
+                duration_ms=_ms(started),
             )
-            if worker.alive:
-                self._idle.append(worker)
-            return outcome
+        try:
+            return await self._run(event, timeout - (time.perf_counter() - started), tag)
+        finally:
+            self._slots.release()
+
+    async def _run(self, event: dict[str, Any], timeout: float, tag: str) -> Outcome:
+        worker = await self._acquire()
+        if worker.init_error is not None:
+            await worker.kill()  # Lambda retries the init on the next invocation
+            error = worker.init_error
+            return Outcome("error", error, f"{error['errorType']}: {error['errorMessage']}")
+        outcome = await worker.invoke(
+            event, self._context(timeout), max(timeout, 0.001), tag or self.code.name
+        )
+        await self._release(worker)
+        return outcome
+
+    async def _release(self, worker: Worker) -> None:
+        if worker.alive and len(self._idle) < self.warm:
+            self._idle.append(worker)
+        else:
+            await worker.kill()  # started for a burst: the memory goes back
 
     async def _acquire(self) -> Worker:
         while self._idle:

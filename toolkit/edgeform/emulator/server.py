@@ -7,6 +7,7 @@ not meant to be reachable from the network.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from typing import Final
@@ -16,6 +17,7 @@ from multidict import CIMultiDict
 
 from edgeform.emulator.chain import EdgeChain
 from edgeform.emulator.events import ViewerRequest
+from edgeform.model import lambda_edge as limits
 
 HOST: Final = "127.0.0.1"
 MAX_BODY: Final = 20 * 1024 * 1024
@@ -70,12 +72,36 @@ def make_app(chain: EdgeChain, access_log: AccessLog) -> web.Application:
     return app
 
 
+class OneLine(logging.Filter):
+    """aiohttp logs a malformed request with its traceback; one line says it all."""
+
+    def __init__(self, access_log: AccessLog) -> None:
+        super().__init__()
+        self.access_log = access_log
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        self.access_log(f"bad request refused: {exc or record.getMessage()}".replace("\n", " "))
+        return False  # said here, once
+
+
 class EdgeServer:
     """Runs the app on 127.0.0.1:port (0 picks a free port) until stopped."""
 
     def __init__(self, chain: EdgeChain, access_log: AccessLog) -> None:
         self.chain = chain
-        self.runner = web.AppRunner(make_app(chain, access_log), access_log=None)
+        server_log = logging.getLogger("aiohttp.server")
+        for old in [f for f in server_log.filters if isinstance(f, OneLine)]:
+            server_log.removeFilter(old)  # an earlier server's, in the same process
+        server_log.addFilter(OneLine(access_log))
+        self.runner = web.AppRunner(
+            make_app(chain, access_log),
+            access_log=None,
+            # Room past CloudFront's limits, so that the chain refuses oversize requests as
+            # CloudFront does (494) instead of the HTTP parser (400).
+            max_line_size=4 * limits.VIEWER_URL_LIMIT,
+            max_field_size=4 * limits.VIEWER_HEADERS_LIMIT,
+        )
         self.port = 0
 
     async def start(self, port: int) -> int:

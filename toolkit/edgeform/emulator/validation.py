@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from edgeform.emulator.events import HttpResponse, from_cf_headers
+from edgeform.emulator.events import HttpResponse, ViewerRequest, from_cf_headers
 from edgeform.model import lambda_edge as limits
 
 QUERY_FORBIDDEN: Final = re.compile(r"[\x00-\x20\x7f#]")
@@ -444,3 +444,21 @@ def _header_item_ok(name: str, item: Any) -> bool:
 
 def _values(items: Any) -> list[str]:
     return [str(item.get("value")) for item in items or [] if isinstance(item, dict)]
+
+
+def viewer_refusal(viewer: ViewerRequest) -> tuple[int, str] | None:
+    """What CloudFront answers itself, before any function, to a request it will not take:
+    a request target that is not a path (400), a URL or headers over its limits (494)."""
+    if not viewer.uri.startswith("/"):
+        return 400, "Bad request: the request target must be a path."
+    url = len(viewer.uri.encode()) + len(viewer.querystring.encode()) + 1
+    if url > limits.VIEWER_URL_LIMIT:
+        return 494, f"The URL is {url:,} bytes; the limit is {limits.VIEWER_URL_LIMIT:,}."
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in viewer.headers)
+    size += len(viewer.querystring.encode())
+    if size > limits.VIEWER_HEADERS_LIMIT:
+        return 494, (
+            f"The request headers and query string are {size:,} bytes; "
+            f"the limit is {limits.VIEWER_HEADERS_LIMIT:,}."
+        )
+    return None

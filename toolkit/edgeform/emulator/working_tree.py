@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from edgeform.build.bundle import Entry, bundle_entries
@@ -30,6 +30,7 @@ from edgeform.emulator.runtimes import (
     EdgeLog,
     FunctionCode,
     FunctionPool,
+    Scaling,
     runtime_note,
     worker_command,
 )
@@ -50,7 +51,7 @@ class ServeSettings:
     config_file: Path
     stage: Stage
     work_dir: Path  # .edgeform/serve/<stage slug>
-    max_workers: int = 4
+    scaling: Scaling = field(default_factory=Scaling)
 
 
 def tree_fingerprint(root: Path) -> Iterator[tuple[str, int, int]]:
@@ -207,7 +208,7 @@ class WorkingTreeSource:
             else:
                 self._pools[name] = (
                     digest,
-                    FunctionPool(code, self.log, self.settings.max_workers),
+                    FunctionPool(code, self.log, self.settings.scaling),
                 )
         await asyncio.gather(*(pool.close() for _, pool in old.values()))
         in_use = {pool.code.code_dir for _, pool in self._pools.values()}

@@ -78,6 +78,9 @@ GENERATED_RESPONSE_LIMIT: Final = {"viewer": 40 * KB, "origin": 1 * MB}
 URI_AND_QUERY_LIMIT: Final = 8192  # characters; "must be under"
 HEADERS_AND_QUERY_LIMIT: Final = 20480  # bytes, body excluded
 STATUS_RANGE: Final = range(200, 600)
+# Section 2, on the viewer's own request: CloudFront refuses it before any function runs.
+VIEWER_URL_LIMIT: Final = 8192  # bytes of URL
+VIEWER_HEADERS_LIMIT: Final = 20480  # bytes of headers plus query string
 
 # Section 3: never shown to functions; a function that adds one gets a 502.
 DISALLOWED_HEADERS: Final = frozenset(

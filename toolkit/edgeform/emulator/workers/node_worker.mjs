@@ -15,13 +15,24 @@ const major = Number(majorText);
 const protocolWrite = process.stdout.write.bind(process.stdout);
 let requestId = "";
 
+// CloudWatch keeps at most 256 KB of one log event; longer lines are cut here, so that no
+// log line can outgrow what the server reads in one message.
+const LOG_LINE_LIMIT = 256 * 1024;
+
 function send(message) {
   protocolWrite(JSON.stringify(message) + "\n");
 }
 
+function sendLog(line, stream) {
+  const cut = line.length > LOG_LINE_LIMIT
+    ? `${line.slice(0, LOG_LINE_LIMIT)}... [${line.length - LOG_LINE_LIMIT} characters cut]`
+    : line;
+  send({ log: cut, stream });
+}
+
 function log(level, args) {
   const text = format(...args);
-  send({ log: `${new Date().toISOString()}\t${requestId}\t${level}\t${text}`, stream: "stdout" });
+  sendLog(`${new Date().toISOString()}\t${requestId}\t${level}\t${text}`, "stdout");
 }
 
 console.log = (...args) => log("INFO", args);
@@ -30,11 +41,11 @@ console.debug = (...args) => log("DEBUG", args);
 console.warn = (...args) => log("WARN", args);
 console.error = (...args) => log("ERROR", args);
 process.stdout.write = (chunk) => {
-  send({ log: String(chunk).replace(/\n$/, ""), stream: "stdout" });
+  sendLog(String(chunk).replace(/\n$/, ""), "stdout");
   return true;
 };
 process.stderr.write = (chunk) => {
-  send({ log: String(chunk).replace(/\n$/, ""), stream: "stderr" });
+  sendLog(String(chunk).replace(/\n$/, ""), "stderr");
   return true;
 };
 

@@ -23,9 +23,20 @@ PROTOCOL = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
 os.dup2(2, 1)
 
 
+# CloudWatch keeps at most 256 KB of one log event; longer lines are cut here, so that no
+# log line can outgrow what the server reads in one message.
+LOG_LINE_LIMIT = 256 * 1024
+
+
 def send(message: dict[str, Any]) -> None:
     PROTOCOL.write(json.dumps(message, separators=(",", ":")) + "\n")
     PROTOCOL.flush()
+
+
+def send_log(line: str, stream: str) -> None:
+    if len(line) > LOG_LINE_LIMIT:
+        line = f"{line[:LOG_LINE_LIMIT]}... [{len(line) - LOG_LINE_LIMIT} characters cut]"
+    send({"log": line, "stream": stream})
 
 
 class LogStream:
@@ -39,12 +50,14 @@ class LogStream:
         self.pending += text
         while "\n" in self.pending:
             line, self.pending = self.pending.split("\n", 1)
-            send({"log": line, "stream": self.stream})
+            send_log(line, self.stream)
+        if len(self.pending) > LOG_LINE_LIMIT:  # a line that never ends is not kept in memory
+            self.flush()
         return len(text)
 
     def flush(self) -> None:
         if self.pending:
-            send({"log": self.pending, "stream": self.stream})
+            send_log(self.pending, self.stream)
             self.pending = ""
 
     def isatty(self) -> bool:
