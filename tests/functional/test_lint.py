@@ -153,7 +153,7 @@ ERRORS = [
     ),
     (
         "LE203",
-        template_edit("iam.tf.j2", ', "edgelambda.amazonaws.com"', ""),
+        template_edit("iam.tf.j2", '"edgelambda.amazonaws.com"', '"ec2.amazonaws.com"'),
         "terraform/iam.tf.j2",
         "identifiers",
     ),

@@ -89,9 +89,17 @@ def test_bucket_is_private_and_only_this_distribution_reads_it(demo):
 
 def test_role_trusts_lambda_and_edgelambda_and_may_only_write_logs(demo):
     iam = rendered(demo).files["iam.tf"]
-    assert 'identifiers = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]' in iam
+    trust = iam[iam.index('"edge_trust"') : iam.index('resource "aws_iam_role"')]
+    lambda_statement, edge_statement = trust.split("statement {")[1:]
+    assert 'identifiers = ["lambda.amazonaws.com"]' in lambda_statement
+    # The confused-deputy guard Lambda documents, on Lambda's own principal only.
+    assert 'variable = "aws:SourceAccount"' in lambda_statement
+    assert "values   = [data.aws_caller_identity.current.account_id]" in lambda_statement
+    assert 'identifiers = ["edgelambda.amazonaws.com"]' in edge_statement
+    assert "condition" not in edge_statement
     actions = re.findall(r"actions\s+= \[(.*)\]", iam)
     assert actions == [
+        '"sts:AssumeRole"',
         '"sts:AssumeRole"',
         '"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"',
     ]
