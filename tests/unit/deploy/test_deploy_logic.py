@@ -74,3 +74,45 @@ def test_latest_is_never_accepted(repo_demo):
 
 def test_site_problems():
     assert site_problems(["a", "b"], ["a", "c"]) == ["the bucket lacks b"]
+
+
+def test_imports_count_as_changes_so_the_apply_runs():
+    shown = {
+        "resource_changes": [
+            {
+                "address": "aws_lambda_function.redirect",
+                "change": {"actions": ["no-op"], "importing": {"id": "x"}},
+            },
+        ]
+    }
+    summary = summarize_plan(Path("p"), shown)
+    assert summary.imports == ("aws_lambda_function.redirect",)
+    assert summary.has_changes
+    assert summary.describe() == "1 to import, 0 to add, 0 to change, 0 to destroy"
+
+
+def test_a_stale_plan_says_another_deploy_ran():
+    from edgeform.deploy.terraform import _hint_for
+
+    hint = _hint_for("Error: Saved plan is stale\n\nThe given plan file can no longer be applied")
+    assert "another deploy of this stage changed its state" in hint
+
+
+def test_adoption_looks_only_for_what_the_stack_declares_and_the_state_lacks(repo_demo):
+    from edgeform.deploy.adopt import Adoption, candidates, import_blocks
+    from edgeform.model.context import StageContext
+    from tests.conftest import stage
+
+    ctx = StageContext.resolve(repo_demo, stage("main"), repo_demo.target(None))
+    files = {
+        "a.tf": 'resource "aws_s3_bucket" "site" {}\nresource "aws_iam_role" "edge" {}\n'
+        'resource "aws_lambda_function" "redirect" {}\nresource "aws_lambda_function" "x" {}\n'
+    }
+    assert candidates(ctx, files, {"aws_iam_role.edge"}) == [
+        "aws_s3_bucket.site",
+        "aws_lambda_function.redirect",
+    ]
+    text = import_blocks([Adoption("aws_lambda_function.redirect", 'edgeform-demo--main--"x"')])
+    assert text == (
+        'import {\n  to = aws_lambda_function.redirect\n  id = "edgeform-demo--main--\\"x\\""\n}\n'
+    )
