@@ -24,7 +24,7 @@ from edgeform.aws.session import LAMBDA_REGION, AwsSession
 from edgeform.lint.terraform_rules import blocks
 from edgeform.model.context import StageContext
 from edgeform.render.hcl import quote
-from edgeform.render.stack import distribution_comment
+from edgeform.render.stack import distribution_comment, stage_tags
 
 IMPORTS_FILE: Final = "edgeform_imports.tf"
 BUCKET: Final = "aws_s3_bucket.site"
@@ -73,7 +73,7 @@ def _lookup(ctx: StageContext, session: AwsSession, address: str) -> str | None:
 
 
 def _distribution(ctx: StageContext, session: AwsSession) -> str | None:
-    tags = {"project": ctx.project.name, "stage": ctx.stage.slug, "managed-by": "edgeform"}
+    tags = stage_tags(ctx.project, ctx.stage)
     cloudfront = session.client("cloudfront", LAMBDA_REGION)
     found = inventory.distribution_ids(
         cloudfront, tags, comment=distribution_comment(ctx.project, ctx.stage)

@@ -104,6 +104,11 @@ def _context(
     }
 
 
+def stage_tags(project: Project, stage: Stage) -> dict[str, str]:
+    """The tags edgeform sets on every resource of a stage (and finds it by)."""
+    return {"project": project.name, "stage": stage.slug, "managed-by": "edgeform"}
+
+
 def distribution_comment(project: Project, stage: Stage) -> str:
     return project.comment or f"{project.name} {stage.slug} (edgeform)"
 
@@ -112,7 +117,7 @@ def stack_locals(
     project: Project, stage: Stage, target: Target, names: ResourceNames
 ) -> dict[str, Any]:
     """The `locals` block: every user-derived string of the stack, in one place."""
-    tags = {"project": project.name, "stage": stage.slug, "managed-by": "edgeform", **project.tags}
+    tags = {**stage_tags(project, stage), **project.tags}
     extra = {"aws_profile": target.profile} if target.profile else {}
     return {
         **extra,
