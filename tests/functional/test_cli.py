@@ -237,3 +237,11 @@ def test_destroy_checks_protection_before_asking(run, demo_dir):
     assert "Destroy stage" not in result.output  # never asked
     assert "is protected" in result.stderr
     assert not (demo_dir / ".edgeform").exists()
+
+
+def test_local_work_falls_back_to_stage_local_but_refuses_a_blank_stage(run):
+    fallback = run("invoke", "redirect", "--trigger", "viewer-request", "--output", "json")
+    assert fallback.exit_code == 0, fallback.output  # no stage anywhere: stage "local"
+    blank = run("invoke", "redirect", "--trigger", "viewer-request", "--stage", " ")
+    assert blank.exit_code == 2
+    assert "names an empty stage" in blank.stderr

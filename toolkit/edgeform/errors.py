@@ -65,7 +65,11 @@ class ConfigError(BadInputError):
 
 
 class StageError(BadInputError):
-    """No usable stage name could be found."""
+    """The stage name is unusable (blank), or none could be found."""
+
+
+class NoStageError(StageError):
+    """No stage was named anywhere: not given, not in the environment, no git branch."""
 
 
 class UsageError(BadInputError):

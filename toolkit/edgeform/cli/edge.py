@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 import click
 
 from edgeform.aws.session import AwsSession
-from edgeform.build.dependencies import PlatformInstaller
 from edgeform.cli.options import Options, make_run, output_option, pass_options
 from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run
@@ -26,7 +25,6 @@ from edgeform.emulator.working_tree import ServeSettings, WorkingTreeSource
 from edgeform.errors import EXIT_FAILED, EdgeformError, UsageError
 from edgeform.model.lambda_edge import EVENT_TYPES
 from edgeform.model.project import Project
-from edgeform.model.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -130,11 +128,8 @@ def _stack_source(run: Run, deployed: bool, scaling: Scaling) -> StackSource:
         ctx.workspace.serve_dir(ctx.stage.slug),
         scaling,
     )
-    return WorkingTreeSource(settings, _installer, log_line)
-
-
-def _installer(project: Project) -> PlatformInstaller:
-    return PlatformInstaller(Workspace(project.root).deps_cache)
+    # The project may be reloaded, but its root (so its dependency cache) stays the same.
+    return WorkingTreeSource(settings, lambda _project: run.installer(), log_line)
 
 
 async def _serve(source: StackSource, port: int, project: Project, label: str) -> None:

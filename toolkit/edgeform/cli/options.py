@@ -20,7 +20,7 @@ import click
 from edgeform.config import find_config, load_project
 from edgeform.console import Console, wants_color
 from edgeform.deploy.run import Run
-from edgeform.errors import StageError
+from edgeform.errors import NoStageError
 from edgeform.model.context import StageContext
 from edgeform.model.project import Project
 from edgeform.model.stage import git_branch, resolve_stage
@@ -56,14 +56,14 @@ def make_run(
     local_fallback: bool = False,
 ) -> Run:
     """Resolve project, stage and target once. With `local_fallback`, no stage name anywhere
-    means stage "local" instead of an error (for serve and invoke)."""
+    means stage "local" instead of an error (for serve and invoke); a blank one is refused."""
     environ = dict(os.environ)
     console = Console(json_output=output == "json", color=wants_color(sys.stderr, environ))
     project = load(options)
     chosen_target = project.target(target)
     try:
         resolved = resolve_stage(stage, environ, lambda: git_branch(project.root))
-    except StageError:
+    except NoStageError:  # a blank name is still refused
         if not local_fallback:
             raise
         resolved = resolve_stage(LOCAL_STAGE, environ, lambda: None)

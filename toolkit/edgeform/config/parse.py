@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
-from edgeform.config.reader import Reader, describe
+from edgeform.config.reader import CONFIG_RULE, Reader, describe
 from edgeform.errors import ConfigError, ConfigProblem
 from edgeform.model.lambda_edge import (
     EVENT_TYPES,
@@ -341,28 +341,47 @@ def _function(r: Reader, name: str, spec: Any, root: Path) -> Function | None:
 
 
 def _runtime(r: Reader, spec: Mapping[str, Any], key: str) -> str | None:
-    runtime = r.value(spec, key, "runtime", str)
-    if runtime is None or not r.check(
-        bool(RUNTIME_RE.match(runtime)),
-        f"{key}.runtime",
-        f"{runtime!r} is not a Lambda@Edge runtime",
+    return _matching(
+        r,
+        spec,
+        key,
+        "runtime",
+        RUNTIME_RE,
+        "is not a Lambda@Edge runtime",
         'use a Node.js or Python runtime, e.g. "python3.12" or "nodejs22.x"',
         "LE101",
-    ):
-        return None
-    return str(runtime)
+    )
 
 
 def _handler(r: Reader, spec: Mapping[str, Any], key: str) -> str | None:
-    handler = r.value(spec, key, "handler", str)
-    if handler is None or not r.check(
-        bool(HANDLER_RE.match(handler)),
-        f"{key}.handler",
-        f"{handler!r} is not a handler",
+    return _matching(
+        r,
+        spec,
+        key,
+        "handler",
+        HANDLER_RE,
+        "is not a handler",
         'write "<module>.<function>", e.g. "app.handler" for handler() in app.py',
+    )
+
+
+def _matching(
+    r: Reader,
+    spec: Mapping[str, Any],
+    key: str,
+    name: str,
+    pattern: re.Pattern[str],
+    what: str,
+    fix: str,
+    rule: str = CONFIG_RULE,
+) -> str | None:
+    """A required string setting that must match `pattern`; None when missing or wrong."""
+    value = r.value(spec, key, name, str)
+    if value is None or not r.check(
+        bool(pattern.match(value)), f"{key}.{name}", f"{value!r} {what}", fix, rule
     ):
         return None
-    return str(handler)
+    return str(value)
 
 
 def _behavior(

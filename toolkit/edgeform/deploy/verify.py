@@ -5,14 +5,12 @@ Pure functions: the model, Terraform's outputs and what CloudFront reports in, p
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any
 
 from edgeform.aws.cloudfront import Association
+from edgeform.model.lambda_edge import VERSION_ARN
 from edgeform.model.project import Project
-
-NUMBERED_VERSION: Final = re.compile(r":function:[^:]+:\d+$")
 
 
 def wiring_problems(
@@ -31,7 +29,7 @@ def wiring_problems(
         got = actual.get((pattern, event))
         if got is None:
             problems.append(f"{where}: {function} is not wired (CloudFront has nothing there)")
-        elif not NUMBERED_VERSION.search(got):
+        elif not VERSION_ARN.match(got):
             problems.append(f"{where}: wired to {got}, not a numbered version")
         elif got != arn:
             problems.append(f"{where}: wired to {got}, not the version just published ({arn})")

@@ -20,11 +20,11 @@ from edgeform.model.lambda_edge import (
     EPHEMERAL_STORAGE_MAX_MB,
     PACKAGE_TYPE,
     TRUSTED_PRINCIPALS,
+    VERSION_ARN,
 )
 
 LAMBDA: Final = "aws_lambda_function"
 TRUSTED: Final = TRUSTED_PRINCIPALS
-VERSION_ARN: Final = re.compile(r"^arn:aws[a-z-]*:lambda:us-east-1:\d{12}:function:[^:]+:\d+$")
 QUALIFIED_REF: Final = re.compile(r"^aws_lambda_function\.([\w-]+)\.qualified_arn$")
 POLICY_REF: Final = re.compile(r"^data\.aws_iam_policy_document\.([\w-]+)\.json$")
 # Function settings Lambda@Edge refuses (reference section 1), with the fix for each.

@@ -8,6 +8,7 @@ value is the default (the reference marks those UNCONFIRMED).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Final, Literal
 
@@ -37,6 +38,8 @@ PACKAGE_BYTES: Final[Mapping[Side, int]] = {"viewer": 1_048_576, "origin": 52_42
 MEMORY_RANGE_MB: Final = range(128, 10240 + 1)
 TIMEOUT_RANGE_SECONDS: Final = range(1, 30 + 1)
 EDGE_REGION: Final = "us-east-1"
+# What a trigger must name: a numbered version of a us-east-1 function, never $LATEST or an alias.
+VERSION_ARN: Final = re.compile(r"^arn:aws[a-z-]*:lambda:us-east-1:\d{12}:function:[^:]+:\d+$")
 # Section 1: what else a function must be.
 TRUSTED_PRINCIPALS: Final = ("lambda.amazonaws.com", "edgelambda.amazonaws.com")
 ARCHITECTURE: Final = "x86_64"

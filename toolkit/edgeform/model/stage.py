@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from edgeform.errors import StageError
+from edgeform.errors import NoStageError, StageError
 
 SLUG_MAX: Final = 22
 HASH_LEN: Final = 8
@@ -93,7 +93,7 @@ def resolve_stage(
         name = (read() or "").strip()
         if name:
             return Stage(name, slugify(name), source)
-    raise StageError(
+    raise NoStageError(
         "no stage name: not given, not in EDGEFORM_STAGE or a CI branch variable, "
         "and no git branch is checked out",
         "pass --stage NAME or set EDGEFORM_STAGE",
