@@ -335,3 +335,50 @@ def test_a_missing_project_table_says_what_to_add(tmp_path):
     found = problems(tmp_path, MINIMAL.replace("[project]", "[projekt]"))
     assert "edgeform.toml: project: missing (add a [project] table)" in found
     assert not any("NoneType" in p for p in found)
+
+
+STATE_TARGETS = """
+[targets.local]
+type = "local"
+
+[targets.ci]
+type = "aws"
+region = "eu-west-1"
+ttl = "7d"
+state = { bucket = "acme-edgeform-state", key_prefix = "web/edge" }
+
+[targets.bare]
+type = "aws"
+"""
+
+
+def test_a_target_takes_a_state_bucket_and_a_default_ttl(tmp_path):
+    project = load_project(write(tmp_path, MINIMAL + STATE_TARGETS))
+    ci = project.target("ci")
+    assert ci.state is not None
+    assert (ci.state.bucket, ci.state.region, ci.state.key_prefix) == (
+        "acme-edgeform-state",
+        "eu-west-1",  # the target's region, unless the state table names one
+        "web/edge",
+    )
+    assert ci.ttl == 7 * 86400
+    bare = project.target("bare")
+    assert (bare.state, bare.ttl) == (None, None)  # local state files, no expiry
+
+
+@pytest.mark.parametrize(
+    ("table", "says"),
+    [
+        ('state = { bucket = "Bad_Name" }', "targets.ci.state.bucket: 'Bad_Name' is not an S3"),
+        ("state = { region = 'eu-west-1' }", "targets.ci.state.bucket: missing"),
+        ('state = { bucket = "ok-bucket", prefix = "x" }', "targets.ci.state.prefix: unknown"),
+        ('state = { bucket = "ok-bucket", key_prefix = "/x//y" }', "is not a key prefix"),
+        ('state = "s3://bucket"', "targets.ci.state: expected a table"),
+        ('ttl = "a week"', "targets.ci.ttl: 'a week' is not a duration"),
+        ('ttl = "900d"', "longer than a year"),
+    ],
+)
+def test_state_and_ttl_mistakes_name_the_key_and_the_fix(tmp_path, table, says):
+    targets = f'[targets.local]\ntype = "local"\n[targets.ci]\ntype = "aws"\n{table}\n'
+    found = problems(tmp_path, MINIMAL + targets)
+    assert any(says in p for p in found), found

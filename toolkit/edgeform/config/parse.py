@@ -40,6 +40,13 @@ from edgeform.model.project import (
     Target,
     Trigger,
 )
+from edgeform.model.state import (
+    BUCKET_RE,
+    DEFAULT_KEY_PREFIX,
+    KEY_PREFIX_RE,
+    StateBucket,
+    parse_duration,
+)
 from edgeform.model.workspace import WORK_DIR
 
 # The largest integer Node.js and the page's JavaScript read exactly (Number.MAX_SAFE_INTEGER).
@@ -128,7 +135,8 @@ _BEHAVIOR_KEYS: Final = (
     "max_ttl",
 )
 _TRIGGER_KEYS: Final = ("event", "function", "include_body")
-_TARGET_KEYS: Final = ("type", "region", "profile", "endpoint")
+_TARGET_KEYS: Final = ("type", "region", "profile", "endpoint", "state", "ttl")
+_STATE_KEYS: Final = ("bucket", "region", "key_prefix")
 _STAGE_KEYS: Final = ("protected", "config")
 
 
@@ -545,13 +553,7 @@ def _targets(r: Reader, data: Mapping[str, Any]) -> dict[str, Target]:
             'use "local" (embedded AWS endpoint) or "aws"',
         ):
             continue
-        region = r.value(spec, key, "region", str, "us-east-1")
-        r.check(
-            bool(REGION_RE.match(region)),
-            f"{key}.region",
-            f"{region!r} is not a region",
-            'write an AWS region, e.g. "eu-west-1"',
-        )
+        region = _region(r, spec, key, "us-east-1")
         profile = r.value(spec, key, "profile", str, None)
         _composed(r, profile, f"{key}.profile")
         endpoint = r.value(spec, key, "endpoint", str, None)
@@ -568,8 +570,62 @@ def _targets(r: Reader, data: Mapping[str, Any]) -> dict[str, Target]:
             "an aws target uses AWS's own endpoints",
             "remove endpoint, or set AWS_ENDPOINT_URL in the environment",
         )
-        targets[name] = Target(name, kind, region, profile, endpoint)  # type: ignore[arg-type]
+        state = _state_bucket(r, spec, key, region)
+        ttl = _ttl(r, spec, key)
+        targets[name] = Target(name, kind, region, profile, endpoint, state, ttl)  # type: ignore[arg-type]
     return targets
+
+
+def _state_bucket(
+    r: Reader, spec: Mapping[str, Any], target_key: str, region: str
+) -> StateBucket | None:
+    """`[targets.<name>.state]`: optional; without it each stage's state stays a local file."""
+    if "state" not in spec:
+        return None
+    key = f"{target_key}.state"
+    state = r.table(r.value(spec, target_key, "state", dict), key, _STATE_KEYS)
+    bucket = r.value(state, key, "bucket", str)
+    if bucket is not None:
+        r.check(
+            bool(BUCKET_RE.match(bucket)) and ".." not in bucket,
+            f"{key}.bucket",
+            f"{bucket!r} is not an S3 bucket name",
+            'use 3-63 lower-case letters, digits, dots and hyphens, e.g. "acme-edgeform-state"',
+        )
+    bucket_region = _region(r, state, key, region)
+    prefix = r.value(state, key, "key_prefix", str, DEFAULT_KEY_PREFIX)
+    r.check(
+        bool(KEY_PREFIX_RE.match(prefix)),
+        f"{key}.key_prefix",
+        f"{prefix!r} is not a key prefix",
+        'use letters, digits and !_.*\'()- separated by single slashes, e.g. "edgeform/web"',
+    )
+    return StateBucket(bucket, bucket_region, prefix) if bucket else None
+
+
+def _region(r: Reader, table: Mapping[str, Any], key: str, default: str) -> str:
+    region: str = r.value(table, key, "region", str, default)
+    r.check(
+        bool(REGION_RE.match(region)),
+        f"{key}.region",
+        f"{region!r} is not a region",
+        'write an AWS region, e.g. "eu-west-1"',
+    )
+    return region
+
+
+def _ttl(r: Reader, spec: Mapping[str, Any], key: str) -> int | None:
+    """`ttl = "7d"`: how long a deploy keeps a stage alive, unless `deploy --ttl` says."""
+    text = r.value(spec, key, "ttl", str, None)
+    if text is None:
+        return None
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        r.problem(
+            f"{key}.ttl", str(exc), 'write e.g. ttl = "7d", or remove it: stages never expire'
+        )
+        return None
 
 
 def _stages(

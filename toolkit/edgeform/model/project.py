@@ -13,6 +13,7 @@ from typing import Final, Literal
 
 from edgeform.errors import ConfigError, ConfigProblem
 from edgeform.model.lambda_edge import EventType
+from edgeform.model.state import StateBucket
 
 CONFIG_FILE: Final = "edgeform.toml"
 
@@ -82,6 +83,8 @@ class Target:
     region: str
     profile: str | None = None
     endpoint: str | None = None
+    state: StateBucket | None = None  # None: each stage's state is a file in its folder
+    ttl: int | None = None  # seconds a deploy keeps a stage alive by default; None: forever
 
 
 @dataclass(frozen=True)
