@@ -178,7 +178,7 @@ def test_a_function_change_reaches_cloudfront_in_one_deploy(project, first):
     source = project.root / "functions" / "redirect" / "app.py"
     source.write_text(source.read_text() + "\n# a change\n")
     planned = json.loads(
-        project.edgeform("plan", "--stage", "main", "--output", "json", expect=2).stdout
+        project.edgeform("plan", "--stage", "main", "--output", "json", expect=3).stdout
     )
     # The new version and the trigger that points at it; nothing else.
     assert planned["change"] == ["aws_cloudfront_distribution.site", "aws_lambda_function.redirect"]

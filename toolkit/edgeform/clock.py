@@ -19,6 +19,7 @@ Tick = Callable[[str, float], None]  # (current status, seconds waited so far)
 class Clock:
     now: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+    wall: Callable[[], float] = time.time  # seconds since the epoch: for expiries and records
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 EXIT_OK = 0
 EXIT_FAILED = 1  # a step failed (terraform, a build, AWS), or lint found errors
 EXIT_BAD_INPUT = 2  # the config, the command line or the stage name is wrong; nothing touched
+EXIT_CHANGES = 3  # `plan` only: the plan has changes (0: none)
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGINT
 
 
@@ -102,6 +103,19 @@ class TerraformError(EdgeformError):
     def __init__(self, message: str, hint: str = "", stderr: str = "") -> None:
         super().__init__(message, hint)
         self.stderr = stderr
+
+
+class StateLockedError(TerraformError):
+    """The stage's state is locked by another run, past --lock-timeout."""
+
+    def __init__(self, message: str, hint: str, lock_id: str, stderr: str = "") -> None:
+        super().__init__(message, hint, stderr)
+        self.lock_id = lock_id
+
+
+class StateBackendError(BadInputError):
+    """The stage's state cannot be used as configured (a missing state bucket, two states
+    for one stage); nothing was touched."""
 
 
 class AwsError(EdgeformError):

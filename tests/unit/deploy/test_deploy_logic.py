@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from edgeform.aws.cloudfront import Association
 from edgeform.deploy.terraform import summarize_plan
 from edgeform.deploy.verify import site_problems, wiring_problems
@@ -116,3 +118,30 @@ def test_adoption_looks_only_for_what_the_stack_declares_and_the_state_lacks(rep
     assert text == (
         'import {\n  to = aws_lambda_function.redirect\n  id = "edgeform-demo--main--\\"x\\""\n}\n'
     )
+
+
+def test_a_distribution_caller_reference_collision_says_to_run_again():
+    from edgeform.deploy.terraform import _hint_for
+
+    # What the AWS provider prints when two deploys create distributions in one instant.
+    hint = _hint_for(
+        "Error: creating CloudFront Distribution: operation error CloudFront: "
+        "CreateDistributionWithTags, https response error StatusCode: 409, "
+        "DistributionAlreadyExists: The caller reference that you are using to create a "
+        "distribution is associated with another distribution. Already exists: JIKPNRUNTYRIO"
+    )
+    assert "same instant" in hint
+    assert "run edgeform deploy again" in hint
+
+
+def test_a_held_lock_becomes_an_error_naming_holder_and_lock_id():
+    from edgeform.deploy.terraform import _raise_if_locked
+    from edgeform.errors import StateLockedError
+    from tests.unit.state.test_state import LOCKED
+
+    with pytest.raises(StateLockedError) as caught:
+        _raise_if_locked(LOCKED)
+    assert caught.value.lock_id == "4dfd6521-0f4f-a171-c8b3-77dae6845973"
+    assert "locked by runner@ci-17 (apply, since 2026-11-23 15:10:54 UTC)" in caught.value.message
+    assert caught.value.exit_code == 1
+    _raise_if_locked("Error: something unrelated")  # no lock: nothing raised

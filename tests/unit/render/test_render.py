@@ -203,3 +203,42 @@ def test_missing_bundle_is_an_error(demo):
 
 def test_rendering_is_deterministic(demo):
     assert rendered(demo).files == rendered(demo).files
+
+
+def with_state(project, target_name):
+    """The project with a state bucket on one of its targets."""
+    import dataclasses
+    from types import MappingProxyType
+
+    from edgeform.model.state import StateBucket
+
+    target = project.targets[target_name]
+    changed = dataclasses.replace(target, state=StateBucket("acme-state", "eu-west-1", "ci"))
+    targets = MappingProxyType({**project.targets, target_name: changed})
+    return dataclasses.replace(project, targets=targets)
+
+
+def test_without_a_state_bucket_the_state_is_a_local_file(demo):
+    versions = rendered(demo).files["versions.tf"]
+    assert 'backend "local"' in versions
+    assert 'backend "s3"' not in versions
+
+
+def test_a_state_bucket_renders_an_s3_backend_with_a_lock_file(demo):
+    versions = rendered(with_state(demo, "aws"), "aws", "feature/a").files["versions.tf"]
+    assert 'backend "s3"' in versions
+    assert re.search(
+        r'key\s+= "ci/edgeform-demo/aws/feature-a-h[0-9a-f]{8}/terraform.tfstate"', versions
+    )
+    assert re.search(r'region\s+= "eu-west-1"', versions)
+    assert re.search(r"use_lockfile\s+= true", versions)
+    assert 'required_version = ">= 1.10.0"' in versions  # the S3 lock file needs 1.10
+    assert "access_key" not in versions  # an aws target's credentials: the standard chain
+    local = rendered(with_state(demo, "local"), "local").files["versions.tf"]
+    assert re.search(r'access_key\s+= "edgeform-local"', local)  # dummies, never real ones
+    assert re.search(r"use_path_style\s+= true", local)
+
+
+def test_the_providers_ignore_the_expiry_tag_edgeform_sets_itself(demo):
+    providers = rendered(demo).files["providers.tf"]
+    assert providers.count('keys = ["edgeform:expires"]') == 2

@@ -1,7 +1,7 @@
 """The root `edgeform` group: its options, its help, and errors turned into exit statuses.
 
 Exit statuses (errors.py has the table): 0 success; 1 a step failed; 2 bad input (config,
-command line, stage name); 130 interrupted. A traceback only with --debug.
+command line, stage name); 3 `plan` found changes; 130 interrupted. A traceback only with --debug.
 """
 
 from __future__ import annotations
@@ -64,8 +64,11 @@ def _debug(ctx: click.Context) -> bool:
 Examples:
   edgeform deploy                    deploy the current branch's stage (local target)
   edgeform deploy --stage pr-42 --target aws --output json
-  edgeform plan; echo $?             0 no changes, 2 changes
+  edgeform plan; echo $?             0 no changes, 3 changes
   edgeform destroy --stage pr-42 --yes
+  edgeform bootstrap --target aws    create the shared state bucket, once
+  edgeform stages --target aws       every deployed stage, from the shared state
+  edgeform gc --expired --dry-run    which expired previews gc would destroy
   edgeform build                     zip every function, config baked in
   edgeform render --stage main       write the stage's Terraform files
   edgeform validate --target aws     render, then terraform init and validate
@@ -74,7 +77,7 @@ Examples:
   edgeform serve                     the site behind a local CloudFront, on 127.0.0.1:8080
   edgeform invoke redirect --trigger viewer-request --header Referer:/index.html
 
-Exit statuses: 0 ok, 1 a step failed, 2 bad input, 130 interrupted.""",
+Exit statuses: 0 ok, 1 a step failed, 2 bad input, 3 `plan` found changes, 130 interrupted.""",
 )
 @click.version_option(__version__, "--version", prog_name="edgeform")
 @click.option(

@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
 from edgeform.cli.options import about, pass_run
 from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run
+from edgeform.errors import EXIT_CHANGES, EXIT_OK, UsageError
+from edgeform.model.state import parse_duration
+
+
+def _ttl(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.command()
+@click.option(
+    "--ttl",
+    metavar="DURATION",
+    callback=_ttl,
+    help="Expire the stage this long after this deploy (7d, 12h; default: the target's ttl). "
+    "`edgeform gc --expired` destroys expired stages.",
+)
 @pass_run(terraform=True)
-def deploy(run: Run) -> None:
+def deploy(run: Run, ttl: int | None) -> None:
     """Build, render, plan, apply, upload the site, invalidate, wait and verify.
 
     A deploy with nothing changed applies nothing, uploads nothing and invalidates nothing.
@@ -21,10 +40,10 @@ def deploy(run: Run) -> None:
     \b
     Examples:
       edgeform deploy
-      edgeform deploy --stage feature/login --output json
+      edgeform deploy --stage feature/login --ttl 7d --output json
       EDGEFORM_STAGE=production edgeform deploy --target aws
     """
-    result = pipeline.deploy(run)
+    result = pipeline.deploy(run, ttl)
     domain = result.outputs["distribution_domain_name"]
     run.console.result(
         {**about(run), **result.as_json()},
@@ -35,7 +54,7 @@ def deploy(run: Run) -> None:
 @click.command()
 @pass_run(terraform=True)
 def plan(run: Run) -> None:
-    """Show what a deploy would change. Exits 0 with no changes, 2 with changes.
+    """Show what a deploy would change. Exits 0 with no changes, 3 with changes.
 
     \b
     Examples:
@@ -47,13 +66,16 @@ def plan(run: Run) -> None:
         {**about(run), "changes": summary.has_changes, **summary.as_json()},
         summary.describe(),
     )
-    click.get_current_context().exit(2 if summary.has_changes else 0)
+    click.get_current_context().exit(EXIT_CHANGES if summary.has_changes else EXIT_OK)
 
 
 @click.command()
 @pass_run()
 def outputs(run: Run) -> None:
     """Print the deployed stage's outputs (distribution, bucket, function versions).
+
+    Read from the stage's state, in its folder or in the target's state bucket: any checkout
+    can read a stage another runner deployed.
 
     \b
     Examples:
@@ -73,8 +95,8 @@ def outputs(run: Run) -> None:
 def destroy(run: Run, yes: bool, force_protected: bool) -> None:
     """Empty the stage's bucket and destroy everything of the stage.
 
-    A stage marked `protected` in edgeform.toml is refused unless --force-protected is given,
-    and its bucket is never emptied by force.
+    A stage marked `protected` in edgeform.toml is refused unless --force-protected is given.
+    Without a terminal to ask on, --yes is required.
 
     \b
     Examples:
@@ -83,6 +105,12 @@ def destroy(run: Run, yes: bool, force_protected: bool) -> None:
     """
     stage = run.context.stage
     pipeline.check_destroy_allowed(run, force_protected=force_protected)  # before asking
+    if not yes and not sys.stdin.isatty():
+        raise UsageError(
+            f"destroy of stage {stage.name} needs a confirmation and there is no terminal to "
+            "ask on; nothing was changed",
+            "pass --yes",
+        )
     if not yes and not click.confirm(
         f"Destroy stage {stage.name} on {run.context.target.name}?", err=True
     ):

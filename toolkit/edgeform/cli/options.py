@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ import click
 
 from edgeform.config import find_config, load_project
 from edgeform.console import Console, wants_color
-from edgeform.deploy.run import Run
+from edgeform.deploy.run import Run, TargetRun
+from edgeform.deploy.terraform import DEFAULT_LOCK_TIMEOUT
 from edgeform.errors import NoStageError
 from edgeform.model.context import StageContext
 from edgeform.model.project import Project
@@ -54,6 +56,7 @@ def make_run(
     terraform_bin: str | None = None,
     *,
     local_fallback: bool = False,
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
 ) -> Run:
     """Resolve project, stage and target once. With `local_fallback`, no stage name anywhere
     means stage "local" instead of an error (for serve and invoke); a blank one is refused."""
@@ -68,7 +71,28 @@ def make_run(
             raise
         resolved = resolve_stage(LOCAL_STAGE, environ, lambda: None)
     context = StageContext.resolve(project, resolved, chosen_target)
-    return Run(context, console, environ, terraform_bin)
+    return Run(context, console, environ, terraform_bin, lock_timeout=lock_timeout)
+
+
+def make_target_run(
+    options: Options,
+    target: str | None,
+    output: str,
+    terraform_bin: str | None = None,
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
+) -> TargetRun:
+    """Resolve project and target once, for a command on every stage of a target."""
+    environ = dict(os.environ)
+    console = Console(json_output=output == "json", color=wants_color(sys.stderr, environ))
+    project = load(options)
+    return TargetRun(
+        project,
+        project.target(target),
+        console,
+        environ,
+        terraform_bin,
+        lock_timeout=lock_timeout,
+    )
 
 
 def stage_options(func: F) -> F:
@@ -80,12 +104,7 @@ def stage_options(func: F) -> F:
             metavar="NAME",
             help="Stage name (default: EDGEFORM_STAGE, the CI branch, the git branch).",
         ),
-        click.option(
-            "--target",
-            "target",
-            metavar="NAME",
-            help="Target from edgeform.toml [targets] (default: project.default_target).",
-        ),
+        target_option,
         output_option,
     ]
     for option in reversed(options):
@@ -109,6 +128,33 @@ terraform_option = click.option(
 )
 
 
+def _terraform_duration(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not re.fullmatch(r"\d+(s|m|h)", value):
+        raise click.BadParameter(f"{value!r} is not a duration: write e.g. 30s, 5m or 1h")
+    return value
+
+
+lock_timeout_option = click.option(
+    "--lock-timeout",
+    metavar="DURATION",
+    default=DEFAULT_LOCK_TIMEOUT,
+    callback=_terraform_duration,
+    show_default=True,
+    help="How long to wait for another run's lock on the stage's state (e.g. 30s, 10m).",
+)
+
+target_option = click.option(
+    "--target",
+    "target",
+    metavar="NAME",
+    help="Target from edgeform.toml [targets] (default: project.default_target).",
+)
+
+
+def terraform_options(func: F) -> F:
+    return terraform_option(lock_timeout_option(func))  # type: ignore[return-value]
+
+
 def pass_run(*, terraform: bool = False) -> Callable[[F], F]:
     """Give the command a resolved `Run` as its first argument."""
 
@@ -118,17 +164,39 @@ def pass_run(*, terraform: bool = False) -> Callable[[F], F]:
             options: Options, stage: str | None, target: str | None, output: str, **kwargs: Any
         ) -> Any:
             terraform_bin = kwargs.pop("terraform_bin", None)
-            run = make_run(options, stage, target, output, terraform_bin)
+            lock_timeout = kwargs.pop("lock_timeout", DEFAULT_LOCK_TIMEOUT)
+            run = make_run(options, stage, target, output, terraform_bin, lock_timeout=lock_timeout)
             return func(run, **kwargs)
 
         wrapped = pass_options(command)
         if terraform:
-            wrapped = terraform_option(wrapped)
+            wrapped = terraform_options(wrapped)
         return stage_options(wrapped)  # type: ignore[return-value]
+
+    return decorate
+
+
+def pass_target_run(*, terraform: bool = False) -> Callable[[F], F]:
+    """Give the command a resolved `TargetRun` (every stage of one target) as its first
+    argument."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def command(options: Options, target: str | None, output: str, **kwargs: Any) -> Any:
+            terraform_bin = kwargs.pop("terraform_bin", None)
+            lock_timeout = kwargs.pop("lock_timeout", DEFAULT_LOCK_TIMEOUT)
+            run = make_target_run(options, target, output, terraform_bin, lock_timeout)
+            return func(run, **kwargs)
+
+        wrapped = pass_options(command)
+        if terraform:
+            wrapped = terraform_options(wrapped)
+        return target_option(output_option(wrapped))  # type: ignore[return-value]
 
     return decorate
 
 
 def about(run: Run) -> dict[str, Any]:
     """What every JSON result starts with: which stage (its slug) on which target."""
-    return {"stage": run.context.stage.slug, "target": run.context.target.name}
+    stage = run.context.stage
+    return {"stage": stage.slug, "name": stage.name, "target": run.context.target.name}

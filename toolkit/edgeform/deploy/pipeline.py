@@ -1,10 +1,14 @@
 """The steps of edgeform, in pipeline order, each reporting what it did and how long it took.
 
     deploy:  bundles -> render (in memory) -> lint -> write -> [embedded endpoint]
-             -> terraform init -> plan -> apply (skipped when the plan is empty) -> outputs
-             -> site sync -> invalidation of the changed paths -> wait (invalidation,
-             distribution) -> verify (triggers on the versions just published, the site)
+             -> state store -> terraform init (moving the state if its place changed)
+             -> plan -> apply (skipped when the plan is empty) -> outputs -> stage record
+             and expiry -> site sync -> invalidation of the changed paths -> wait
+             (invalidation, distribution) -> verify (triggers on the versions just published)
     destroy: protection -> render -> init -> empty the bucket -> plan -destroy -> apply
+             -> forget the stage's record
+
+A stage's outputs are read from its state (local file or state bucket), without Terraform.
 
 The CLI resolves a `Run` once and calls these functions; they never read CLI arguments or the
 process environment themselves.
@@ -12,6 +16,7 @@ process environment themselves.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,10 +26,18 @@ from edgeform.aws.boundary import GuardedClient
 from edgeform.aws.cloudfront import COMPLETED, DEPLOYED, CloudFront, invalidation_paths
 from edgeform.aws.s3 import SyncResult, empty_bucket, remote_etags, sync_site
 from edgeform.aws.session import LAMBDA_REGION, AwsSession
+from edgeform.aws.tags import set_expiry
 from edgeform.build.bundle import Bundle, write_bundles, zip_bundle
 from edgeform.build.site import SiteFile, site_files
 from edgeform.clock import wait_until
 from edgeform.deploy.adopt import candidates, find, write_imports
+from edgeform.deploy.backend import (
+    backend_environment,
+    init_backend,
+    open_store,
+    state_client,
+    wanted_backend,
+)
 from edgeform.deploy.run import Run
 from edgeform.deploy.terraform import (
     PlanSummary,
@@ -37,16 +50,20 @@ from edgeform.deploy.terraform import (
 from edgeform.deploy.verify import site_problems, wiring_problems
 from edgeform.errors import (
     AwsError,
+    BadInputError,
     LintError,
     LocalCloudError,
     ProtectedStageError,
     StageNotDeployedError,
+    StateLockedError,
     TerraformError,
     VerifyError,
 )
 from edgeform.lint import BundleInfo, LintReport, lint_stack
 from edgeform.localcloud.endpoint import answers, claim_stage_state, stage_belongs_to
 from edgeform.render.stack import RenderedStack, render_stack, write_stack
+from edgeform.state.records import StageRecord, utc
+from edgeform.state.store import StageStore, outputs_of, stage_store
 
 WAIT_HINT = (
     "the deploy itself is done and CloudFront finishes on its own; run `edgeform deploy` "
@@ -131,9 +148,10 @@ def checked_stack(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
     return write(run, stack, bundles)
 
 
-def terraform(run: Run) -> Terraform:
+def terraform(run: Run, url: str | None = None) -> Terraform:
     binary = find_terraform(run.terraform_bin, run.environ)
     env = terraform_environment(run.environ, run.context.workspace.base)
+    env.update(backend_environment(run.context.target, url))
     return Terraform(run.stage_dir, binary, env, run.console.detail, color=run.console.color)
 
 
@@ -167,9 +185,12 @@ class DeployResult:
     outputs: dict[str, Any]
     sync: SyncResult
     invalidation: str | None
+    record: StageRecord
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "url": self.record.url,
+            "expires_at": self.record.as_json()["expires_at"],
             "plan": self.plan.as_json(),
             "outputs": self.outputs,
             "uploaded": list(self.sync.uploaded),
@@ -205,6 +226,16 @@ def endpoint_watched(run: Run, url: str | None) -> Iterator[None]:
     Terraform's "connection refused"."""
     try:
         yield
+    except StateLockedError as exc:
+        stage, target = run.context.stage.name, run.context.target.name
+        raise StateLockedError(
+            exc.message,
+            "wait for that run to finish (--lock-timeout waits longer); if it was killed, "
+            f"clear its lock with `edgeform unlock --stage {shlex.quote(stage)} "
+            f"--target {target} {exc.lock_id}`, then run again",
+            exc.lock_id,
+            exc.stderr,
+        ) from exc
     except (TerraformError, AwsError) as exc:
         if not run.local or url is None or answers(url):
             raise
@@ -218,42 +249,103 @@ def endpoint_watched(run: Run, url: str | None) -> Iterator[None]:
 
 def stack_commands(run: Run, url: str | None) -> StackCommands:
     variables = {"aws_endpoint": url} if run.local and url else {}
-    return StackCommands(terraform(run), variables)
+    return StackCommands(terraform(run, url), variables, run.lock_timeout)
 
 
-def init(run: Run, stack: StackCommands) -> None:
+def store(run: Run, url: str | None) -> StageStore:
+    ctx = run.context
+    return open_store(run.console, ctx.project, ctx.target, ctx.workspace, url)
+
+
+def init(run: Run, stack: StackCommands, states: StageStore) -> None:
+    ctx = run.context
     with run.console.step("init") as step:
-        stack.tf.init()
-        step.summary = "providers and state ready"
+        moved = init_backend(
+            stack.tf,
+            run.stage_dir,
+            wanted_backend(ctx),
+            lambda: outputs_of(states.state(ctx.stage.slug)) is not None,
+            ctx.stage.slug,
+        )
+        if moved:
+            run.console.warn(f"moved stage {ctx.stage.slug}'s state to {states.where}")
+        step.summary = f"providers ready, state in {states.where}"
 
 
 def plan(run: Run) -> PlanSummary:
-    return _planned(run)[3]
+    return _planned(run).summary
 
 
-def _planned(run: Run) -> tuple[list[SiteFile], str | None, StackCommands, PlanSummary]:
-    """Build, site, render, lint, write, endpoint, init and plan: what deploy and plan share.
+@dataclass(frozen=True)
+class Planned:
+    """What deploy and plan share: the site, the endpoint, the stage's commands, its state
+    store, and the plan."""
+
+    files: list[SiteFile]
+    url: str | None
+    stack: StackCommands
+    states: StageStore
+    summary: PlanSummary
+
+
+def _planned(run: Run) -> Planned:
+    """Build, site, render, lint, write, endpoint, init and plan.
     Every check on the project's own files comes before the first change anywhere."""
     bundles = build(run)
     files = site(run)
     rendered = checked_stack(run, bundles)
     url = endpoint_url(run)
-    stack = stack_commands(run, url)
     with endpoint_watched(run, url):
-        init(run, stack)
+        states = store(run, url)
+        stack = stack_commands(run, url)
+        init(run, stack, states)
         adopt(run, stack, url, rendered)
         with run.console.step("plan") as step:
             summary = stack.plan()
             step.summary = summary.describe()
-    return files, url, stack, summary
+    return Planned(files, url, stack, states, summary)
 
 
-def deploy(run: Run) -> DeployResult:
-    files, url, stack, summary = _planned(run)
-    with endpoint_watched(run, url):
-        _apply(run, stack, summary)
-        outputs = stack.outputs()
-        return _publish(run, url, files, outputs, summary)
+def deploy(run: Run, ttl: int | None = None) -> DeployResult:
+    """Deploy the stage; `ttl` (seconds, else the target's default) sets when it expires."""
+    target = run.context.target
+    if run.environ.get("CI") and target.kind == "aws" and target.state is None:
+        run.console.warn(
+            f"deploying from CI with the stage's state on this runner's disk: it goes with the "
+            f"job, and no later job can update or destroy the stage; give [targets."
+            f"{target.name}] a state bucket (README: Previews per branch in CI)"
+        )
+    planned = _planned(run)
+    with endpoint_watched(run, planned.url):
+        _apply(run, planned.stack, planned.summary)
+        outputs = planned.stack.outputs()
+        record = record_stage(run, planned, outputs, ttl or run.context.target.ttl)
+        return _publish(run, planned.url, planned.files, outputs, planned.summary, record)
+
+
+def record_stage(
+    run: Run, planned: Planned, outputs: dict[str, Any], ttl: int | None
+) -> StageRecord:
+    """The stage's record beside its state, and its expiry on its resources' tags."""
+    ctx = run.context
+    with run.console.step("record") as step:
+        now = run.clock.wall()
+        record = StageRecord(
+            project=ctx.project.name,
+            target=ctx.target.name,
+            name=ctx.stage.name,
+            slug=ctx.stage.slug,
+            url=f"https://{outputs['distribution_domain_name']}/",
+            deployed_at=utc(now),
+            expires_at=utc(now + ttl) if ttl else None,
+            distribution_id=outputs["distribution_id"],
+            bucket=outputs["bucket_name"],
+        )
+        planned.states.put_record(record)
+        set_expiry(AwsSession(ctx.target, planned.url), outputs, record.as_json()["expires_at"])
+        expiry = record.as_json()["expires_at"]
+        step.summary = f"expires {expiry}" if expiry else "never expires"
+    return record
 
 
 def _apply(run: Run, stack: StackCommands, summary: PlanSummary) -> None:
@@ -270,6 +362,7 @@ def _publish(
     files: Sequence[SiteFile],
     outputs: dict[str, Any],
     summary: PlanSummary,
+    record: StageRecord,
 ) -> DeployResult:
     """After the apply: upload, invalidate, wait and verify."""
     session = AwsSession(run.context.target, url)
@@ -288,7 +381,7 @@ def _publish(
         )
         step.summary = "distribution deployed"
     verify(run, cloudfront, s3, outputs, [f.key for f in files])
-    return DeployResult(summary, outputs, synced, invalidation)
+    return DeployResult(summary, outputs, synced, invalidation, record)
 
 
 def sync(run: Run, s3: GuardedClient, bucket: str, files: Sequence[SiteFile]) -> SyncResult:
@@ -353,12 +446,28 @@ def verify(
 
 
 def outputs(run: Run) -> dict[str, Any]:
-    if not (run.stage_dir / "terraform.tfstate").is_file():
+    """The deployed stage's outputs, read from its state (no Terraform, nothing changed)."""
+    url = None
+    if run.local:
+        target = run.context.target
+        running = None if target.endpoint else run.localcloud().status()
+        url = target.endpoint.rstrip("/") if target.endpoint else running and running.url
+    return _stage_outputs(run, url)
+
+
+def _stage_outputs(run: Run, url: str | None) -> dict[str, Any]:
+    ctx = run.context
+    s3 = state_client(ctx.target, url) if (url or not run.local) else None
+    values = None
+    if s3 is not None or ctx.target.state is None:
+        states = stage_store(ctx.project, ctx.target, ctx.workspace, s3)
+        values = outputs_of(states.state(ctx.stage.slug))
+    if values is None:
         raise StageNotDeployedError(
-            f"stage {run.context.stage.slug} is not deployed on target {run.context.target.name}",
-            "run edgeform deploy first",
+            f"stage {ctx.stage.slug} is not deployed on target {ctx.target.name}",
+            f"run edgeform deploy --stage {shlex.quote(ctx.stage.name)} first",
         )
-    return stack_commands(run, None).outputs()
+    return values
 
 
 @dataclass(frozen=True)
@@ -374,7 +483,7 @@ def deployed_stage(run: Run) -> DeployedStage:
     if run.local:
         target = run.context.target
         url = target.endpoint.rstrip("/") if target.endpoint else _running_endpoint(run)
-    values = outputs(run)
+    values = _stage_outputs(run, url)
     return DeployedStage(values["distribution_id"], values["bucket_name"], url)
 
 
@@ -403,24 +512,52 @@ def destroy(run: Run, *, force_protected: bool = False) -> PlanSummary:
     bundles = build(run)
     write(run, render(run, bundles), bundles)
     url = endpoint_url(run)
-    stack = stack_commands(run, url)
     with endpoint_watched(run, url):
-        init(run, stack)
-        if (run.stage_dir / "terraform.tfstate").is_file():
-            _empty_bucket(run, stack, url)
+        states = store(run, url)
+        stack = stack_commands(run, url)
+        init(run, stack, states)
+        current = outputs_of(states.state(run.context.stage.slug))
+        if current and "bucket_name" in current:
+            _empty_bucket(run, current["bucket_name"], url)  # protection was checked above
         with run.console.step("plan") as step:
             summary = stack.plan(destroy=True)
             step.summary = summary.describe()
         with run.console.step("destroy") as step:
             if summary.has_changes:
                 stack.apply(summary)
+            states.forget(run.context.stage.slug)
             step.summary = f"{len(summary.destroys)} resources destroyed"
     return summary
 
 
-def _empty_bucket(run: Run, stack: StackCommands, url: str | None) -> None:
-    current = stack.outputs()
-    if "bucket_name" in current and not run.context.settings.protected:
-        with run.console.step("empty bucket") as step:
-            s3 = AwsSession(run.context.target, url).client("s3")
-            step.summary = f"{empty_bucket(s3, current['bucket_name'])} objects deleted"
+def _empty_bucket(run: Run, bucket: str, url: str | None) -> None:
+    with run.console.step("empty bucket") as step:
+        s3 = AwsSession(run.context.target, url).client("s3")
+        step.summary = f"{empty_bucket(s3, bucket)} objects deleted"
+
+
+def unlock(run: Run, lock_id: str) -> None:
+    """Clear a lock left by a run that was killed: only the lock named, and only if it is
+    the one that holds the stage's state."""
+    bundles = build(run)
+    write(run, render(run, bundles), bundles)
+    url = endpoint_url(run)
+    with endpoint_watched(run, url):
+        states = store(run, url)
+        held = states.lock(run.context.stage.slug)
+        if held is None and run.context.target.state is not None:
+            raise BadInputError(
+                f"stage {run.context.stage.slug}'s state is not locked; nothing was changed",
+                "nothing to clear: run the deploy again",
+            )
+        if held is not None and held.id != lock_id:
+            raise BadInputError(
+                f"the lock on stage {run.context.stage.slug} is {held.id}, held by "
+                f"{held.describe()}, not {lock_id}; nothing was changed",
+                "check that run is dead, then pass its lock id",
+            )
+        stack = stack_commands(run, url)
+        with run.console.step("unlock") as step:
+            stack.tf.init(lock_timeout="0s")
+            stack.tf.force_unlock(lock_id)
+            step.summary = f"lock {lock_id} cleared"

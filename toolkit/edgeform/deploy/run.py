@@ -1,7 +1,8 @@
 """A `Run`: one command's resolved stage with its side effects (console, environment, clock).
 
 The CLI builds it once; the pipeline's steps read it and never the process environment or
-CLI arguments themselves.
+CLI arguments themselves. A `TargetRun` is the same for commands that act on every stage of
+a target (stages, gc, bootstrap); it makes a `Run` for each stage it works on.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from typing import Final
 from edgeform.build.dependencies import DependencyInstaller, PlatformInstaller
 from edgeform.clock import Clock, Poll
 from edgeform.console import Console
+from edgeform.deploy.terraform import DEFAULT_LOCK_TIMEOUT
 from edgeform.localcloud.endpoint import LocalCloud
 from edgeform.model.context import StageContext
+from edgeform.model.project import Project, Target
+from edgeform.model.stage import Stage
+from edgeform.model.workspace import Workspace
 
 LOCAL_WAIT_SECONDS: Final = 120
 AWS_WAIT_SECONDS: Final = 30 * 60
@@ -28,6 +33,7 @@ class Run:
     environ: Mapping[str, str]
     terraform_bin: str | None = None
     clock: Clock = field(default_factory=Clock)
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT
 
     @property
     def stage_dir(self) -> Path:
@@ -54,4 +60,34 @@ class Run:
             interval=0.5 if self.local else 15.0,
             clock=self.clock,
             tick=tick,
+        )
+
+
+@dataclass(frozen=True)
+class TargetRun:
+    """Every stage of the project on one target."""
+
+    project: Project
+    target: Target
+    console: Console
+    environ: Mapping[str, str]
+    terraform_bin: str | None = None
+    clock: Clock = field(default_factory=Clock)
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT
+
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(self.project.root)
+
+    @property
+    def local(self) -> bool:
+        return self.target.kind == "local"
+
+    def localcloud(self) -> LocalCloud:
+        return LocalCloud(self.workspace.localcloud, self.clock)
+
+    def stage_run(self, stage: Stage) -> Run:
+        context = StageContext.resolve(self.project, stage, self.target)
+        return Run(
+            context, self.console, self.environ, self.terraform_bin, self.clock, self.lock_timeout
         )

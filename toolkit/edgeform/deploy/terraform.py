@@ -27,11 +27,12 @@ from python_terraform import IsFlagged
 from python_terraform import Terraform as _CommandBuilder
 
 from edgeform.deploy.process import run_child
-from edgeform.errors import InterruptedByUser, TerraformError
+from edgeform.errors import InterruptedByUser, StateLockedError, TerraformError
+from edgeform.state.lock import lock_from_terraform_error
 
 MIRROR_ENV: Final = "EDGEFORM_PROVIDER_MIRROR"
 TERRAFORM_BIN_ENV: Final = "EDGEFORM_TERRAFORM_BIN"
-LOCK_TIMEOUT: Final = "60s"
+DEFAULT_LOCK_TIMEOUT: Final = "5m"
 
 Echo = Callable[[str], None]
 
@@ -214,6 +215,7 @@ class Terraform:
         )
         if finished.code not in ok_codes:
             output = finished.stderr or finished.stdout
+            _raise_if_locked(output)
             raise TerraformError(
                 f"terraform {verb} failed (exit {finished.code}) in {self.working_dir}",
                 _hint_for(output),
@@ -233,11 +235,21 @@ class Terraform:
         result = self.run(self.command("fmt", check=IsFlagged, list=True), ok_codes=(0, 3))
         return [line for line in result.stdout.splitlines() if line.strip()]
 
-    def init(self, *, backend: bool = True) -> None:
-        self.run(
-            self.command("init", input=False, backend=backend, lock_timeout=LOCK_TIMEOUT),
-            stream=True,
-        )
+    def init(
+        self, *, backend: bool = True, migrate: bool = False, lock_timeout: str = "0s"
+    ) -> None:
+        """`terraform init`; with `migrate`, copy the state from the backend the folder was
+        initialized with to the one configured now (the caller has checked the destination
+        holds no state of its own: -force-copy answers Terraform's question with yes)."""
+        options: dict[str, object] = {"input": False, "backend": backend}
+        if backend:
+            options["lock_timeout"] = lock_timeout
+        if migrate:
+            options.update(migrate_state=IsFlagged, force_copy=IsFlagged)
+        self.run(self.command("init", **options), stream=True)
+
+    def force_unlock(self, lock_id: str) -> None:
+        self.run(self.command("force-unlock", lock_id, force=IsFlagged))
 
     def validate(self) -> ValidateResult:
         result = self.run(self.command("validate", json=IsFlagged), ok_codes=(0, 1))
@@ -268,6 +280,21 @@ def _where(diagnostic: Mapping[str, object]) -> str:
     return ""
 
 
+def _raise_if_locked(output: str) -> None:
+    if "Error acquiring the state lock" not in output:
+        return
+    lock = lock_from_terraform_error(output)
+    if lock is None:
+        return
+    raise StateLockedError(
+        f"the stage's state is locked by {lock.describe()}, lock id {lock.id}; nothing was changed",
+        "wait for that run to finish (--lock-timeout waits longer); if it was killed, clear "
+        f"the lock with `edgeform unlock --stage STAGE {lock.id}` and run again",
+        lock.id,
+        stderr=output.strip(),
+    )
+
+
 def _hint_for(stderr: str) -> str:
     if "Failed to query available provider packages" in stderr or "registry" in stderr:
         return (
@@ -276,6 +303,13 @@ def _hint_for(stderr: str) -> str:
         )
     if "Error acquiring the state lock" in stderr:
         return "another terraform run holds this stage's lock; wait for it, then try again"
+    if "DistributionAlreadyExists" in stderr and "caller reference" in stderr:
+        # The AWS provider's CallerReference is a timestamp (0.1 ms) plus a per-process
+        # counter: two deploys that create a distribution in the same instant collide.
+        return (
+            "another deploy created a distribution at the same instant and CloudFront took "
+            "both for one request; nothing was created twice: run edgeform deploy again"
+        )
     if "Saved plan is stale" in stderr:
         return (
             "another deploy of this stage changed its state after this plan was made; "
@@ -292,8 +326,11 @@ PLAN_NO_CHANGES, PLAN_CHANGES = 0, 2
 class StackCommands:
     """Plan, apply, outputs and destroy of one stage, with the stage's variables."""
 
-    def __init__(self, tf: Terraform, variables: Mapping[str, str]) -> None:
+    def __init__(
+        self, tf: Terraform, variables: Mapping[str, str], lock_timeout: str = DEFAULT_LOCK_TIMEOUT
+    ) -> None:
         self.tf = tf
+        self.lock_timeout = lock_timeout
         # A list, not a dict: python-terraform turns a dict into a temporary var file.
         self.var_args = [f"{name}={value}" for name, value in sorted(variables.items())]
 
@@ -301,7 +338,7 @@ class StackCommands:
         tf = self.tf
         options: dict[str, object] = {
             "input": False,
-            "lock_timeout": LOCK_TIMEOUT,
+            "lock_timeout": self.lock_timeout,
             "detailed_exitcode": IsFlagged,
             "out": PLAN_FILE,
         }
@@ -317,7 +354,7 @@ class StackCommands:
         # A saved plan applies without asking; variables are baked into it.
         tf = self.tf
         tf.run(
-            tf.command("apply", str(plan.plan_file), input=False, lock_timeout=LOCK_TIMEOUT),
+            tf.command("apply", str(plan.plan_file), input=False, lock_timeout=self.lock_timeout),
             stream=True,
         )
 

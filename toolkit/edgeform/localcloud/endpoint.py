@@ -77,9 +77,12 @@ def answers(url: str, timeout: float = 2.0) -> bool:
 class LocalCloud:
     """Start, find and stop the endpoint whose files live in `state_dir`."""
 
-    def __init__(self, state_dir: Path, clock: Clock | None = None) -> None:
+    def __init__(
+        self, state_dir: Path, clock: Clock | None = None, request_log: Path | None = None
+    ) -> None:
         self.state_dir = state_dir
         self.clock = clock or Clock()
+        self.request_log = request_log  # where to log each request's operation (tests)
 
     @property
     def state_file(self) -> Path:
@@ -129,6 +132,7 @@ class LocalCloud:
                     str(port),
                     "--deploy-delay",
                     str(deploy_delay),
+                    *(["--request-log", str(self.request_log)] if self.request_log else []),
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -187,12 +191,15 @@ def stage_belongs_to(stage_dir: Path, endpoint: Endpoint) -> bool:
     return mark.is_file() and mark.read_text().strip() == endpoint.instance
 
 
-def serve(port: int, deploy_delay: float) -> None:
+def serve(port: int, deploy_delay: float, request_log: Path | None = None) -> None:
     from moto import server
 
     from edgeform.localcloud import patches
+    from edgeform.localcloud.requests import log_requests
 
     patches.apply(deploy_delay)
+    if request_log is not None:
+        log_requests(server.DomainDispatcherApplication, request_log)
     server.main(["-H", HOST, "-p", str(port)])
 
 
@@ -202,5 +209,6 @@ def main(argv: list[str] | None = None) -> None:
     serve_cmd = commands.add_parser("serve", help="run the patched moto server (foreground)")
     serve_cmd.add_argument("--port", type=int, required=True)
     serve_cmd.add_argument("--deploy-delay", type=float, default=DEFAULT_DEPLOY_DELAY)
+    serve_cmd.add_argument("--request-log", type=Path, help="log each request's AWS operation")
     args = parser.parse_args(argv)
-    serve(args.port, args.deploy_delay)
+    serve(args.port, args.deploy_delay, args.request_log)

@@ -19,6 +19,7 @@ from edgeform.errors import RenderError
 from edgeform.model.names import ResourceNames, resource_names
 from edgeform.model.project import Project, Target
 from edgeform.model.stage import Stage
+from edgeform.model.state import EXPIRY_TAG
 from edgeform.render.environment import Templates
 from edgeform.render.hcl import Hcl
 
@@ -101,7 +102,42 @@ def _context(
         "profile_ref": Hcl("local.aws_profile") if target.profile else None,
         "local_endpoints": {service: Hcl("var.aws_endpoint") for service in LOCAL_SERVICES},
         "locals": stack_locals(project, stage, target, names),
+        "state_backend": state_backend(project, stage, target),
+        "expiry_tag": EXPIRY_TAG,
     }
+
+
+# The embedded endpoint's dummy credentials: real ones must never be sent to it.
+LOCAL_CREDENTIALS: Final = {"access_key": "edgeform-local", "secret_key": "edgeform-local"}
+
+
+def state_backend(project: Project, stage: Stage, target: Target) -> dict[str, Any] | None:
+    """The S3 backend's settings when the target has a state bucket, else None (local file).
+
+    Backend blocks take no variables, so the values are literals here. On the local target the
+    endpoint's URL, which changes when it restarts, reaches the backend as AWS_ENDPOINT_URL_S3
+    (see `deploy.pipeline`), so a restart does not count as a changed backend."""
+    state = target.state
+    if state is None:
+        return None
+    settings: dict[str, Any] = {
+        "bucket": state.bucket,
+        "key": state.state_key(project.name, target.name, stage.slug),
+        "region": state.region,
+        "profile": target.profile,
+        "encrypt": True,
+        "use_lockfile": True,
+    }
+    if target.kind == "local":
+        settings.update(
+            **LOCAL_CREDENTIALS,
+            use_path_style=True,
+            skip_credentials_validation=True,
+            skip_requesting_account_id=True,
+            skip_metadata_api_check=True,
+            skip_region_validation=True,
+        )
+    return settings
 
 
 def stage_tags(project: Project, stage: Stage) -> dict[str, str]:

@@ -1,0 +1,167 @@
+"""Commands on where stages live: bootstrap, stages, gc, unlock."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import click
+
+from edgeform.aws.session import AwsSession
+from edgeform.aws.state_bucket import bootstrap_state_bucket
+from edgeform.cli.options import about, pass_run, pass_target_run
+from edgeform.deploy import pipeline
+from edgeform.deploy.run import Run, TargetRun
+from edgeform.deploy.stages import gc_expired, list_stages, target_endpoint
+from edgeform.errors import EdgeformError, UsageError
+from edgeform.render.iam_policy import deploy_policy
+
+
+@click.command()
+@pass_target_run()
+def bootstrap(run: TargetRun) -> None:
+    """Create the target's shared state bucket, or check the one there is.
+
+    The bucket ([targets.NAME.state] in edgeform.toml) gets versioning, default encryption,
+    every public access blocked and a TLS-only policy. Run it once per account; a second run
+    changes nothing and says so.
+
+    \b
+    Examples:
+      edgeform bootstrap --target aws
+      edgeform bootstrap --target aws --output json
+    """
+    state = run.target.state
+    if state is None:
+        raise UsageError(
+            f"target {run.target.name} has no state bucket; nothing was changed",
+            f'add [targets.{run.target.name}.state] with bucket = "..." to edgeform.toml',
+        )
+    url = target_endpoint(run, start=True)
+    s3 = AwsSession(run.target, url).client("s3", state.region)
+    with run.console.step("bootstrap") as step:
+        steps = bootstrap_state_bucket(s3, state.bucket, state.region)
+        changed = sum(s.changed for s in steps)
+        step.summary = f"{changed} set, {len(steps) - changed} already in place"
+    run.console.result(
+        {
+            "target": run.target.name,
+            "bucket": state.bucket,
+            "region": state.region,
+            "steps": {s.setting: "created" if s.changed else "found" for s in steps},
+            "changed": bool(changed),
+        },
+        "\n".join(f"s3://{state.bucket}: {s.describe()}" for s in steps),
+    )
+
+
+@click.command()
+@pass_target_run()
+def stages(run: TargetRun) -> None:
+    """List every deployed stage of the project on a target.
+
+    From the target's state bucket when it has one (what every runner sees), else from this
+    checkout's .edgeform/ folder.
+
+    \b
+    Examples:
+      edgeform stages
+      edgeform stages --target aws --output json | jq -r '.stages[].url'
+    """
+    entries = list_stages(run)
+    lines = [
+        f"{e.name:<24} {e.url or '-':<44} deployed {_when(e.as_json()['deployed_at'])}"
+        f"  expires {_when(e.as_json()['expires_at'], 'never')}"
+        f"{'  protected' if e.protected else ''}{'  EXPIRED' if e.expired else ''}"
+        for e in entries
+    ]
+    run.console.result(
+        {"target": run.target.name, "stages": [e.as_json() for e in entries]},
+        "\n".join(lines) or f"no stage deployed on target {run.target.name}",
+    )
+
+
+def _when(iso: str | None, missing: str = "-") -> str:
+    return iso or missing
+
+
+@click.command()
+@click.option("--expired", is_flag=True, help="Destroy the stages whose expiry has passed.")
+@click.option("--dry-run", is_flag=True, help="Say what would be destroyed; change nothing.")
+@pass_target_run(terraform=True)
+def gc(run: TargetRun, expired: bool, dry_run: bool) -> None:
+    """Destroy expired preview stages (protected stages never).
+
+    A stage expires when deployed with --ttl (or a target's ttl). Run it on a schedule.
+
+    \b
+    Examples:
+      edgeform gc --expired --dry-run
+      edgeform gc --expired --target aws --output json
+    """
+    if not expired:
+        raise UsageError("say what to collect; nothing was changed", "pass --expired")
+    result = gc_expired(run, dry_run=dry_run)
+    text = [
+        *(f"destroyed {name}" for name in result.destroyed),
+        *(f"would destroy {name}" for name in result.would_destroy),
+        *(f"kept {name}: protected" for name in result.kept_protected),
+        *(f"FAILED {name}: {why}" for name, why in result.failed),
+    ]
+    run.console.result(
+        {"target": run.target.name, "dry_run": dry_run, **result.as_json()},
+        "\n".join(text) or "no stage has expired",
+    )
+    if result.failed:
+        raise EdgeformError(
+            f"{len(result.failed)} expired stage(s) could not be destroyed",
+            "read their errors above; run edgeform gc --expired again to retry them",
+        )
+
+
+@click.command()
+@click.argument("lock_id")
+@pass_run(terraform=True)
+def unlock(run: Run, lock_id: str) -> None:
+    """Clear the lock a killed deploy left on a stage's state.
+
+    Only the lock named is cleared, and only while it is the one that holds the stage: make
+    sure the run that took it is dead (the lock error names it and when it started).
+
+    \b
+    Examples:
+      edgeform unlock --stage feature/login 4dfd6521-0f4f-a171-c8b3-77dae6845973
+    """
+    pipeline.unlock(run, lock_id)
+    run.console.result({**about(run), "unlocked": lock_id}, f"cleared lock {lock_id}")
+
+
+@click.command(name="iam-policy")
+@click.option(
+    "--account-id",
+    metavar="ID",
+    help="The AWS account the role deploys to (default: the caller's, asked of STS).",
+)
+@pass_target_run()
+def iam_policy(run: TargetRun, account_id: str | None) -> None:
+    """Print the least-privilege IAM policy of the role that deploys this project.
+
+    Every stage of the project on the target: its buckets, functions, role, distributions,
+    and the state bucket's objects of this project. Attach it to the role CI assumes (README:
+    "The role a pipeline assumes").
+
+    \b
+    Examples:
+      edgeform iam-policy --target aws > deploy-policy.json
+      edgeform iam-policy --target aws --account-id 123456789012
+    """
+    if account_id is None:
+        url = target_endpoint(run, start=True)
+        account_id = AwsSession(run.target, url).client("sts").get_caller_identity()["Account"]
+    elif not re.fullmatch(r"\d{12}", account_id):
+        raise UsageError(f"{account_id!r} is not an AWS account id", "give its 12 digits")
+    policy = deploy_policy(run.project, run.target, account_id)
+    run.console.result(policy, json.dumps(policy, indent=2))
+
+
+COMMANDS = (bootstrap, stages, gc, unlock, iam_policy)

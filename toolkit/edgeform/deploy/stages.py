@@ -1,0 +1,125 @@
+"""Every stage of a project on one target: listed from where their states live, and the
+expired ones destroyed.
+
+With a state bucket, the list is the bucket's (what every runner sees); without one, it is
+this checkout's `.edgeform/` folder. A stage is protected when edgeform.toml says so today,
+whatever it said when the stage was deployed: `gc` never destroys a protected stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from edgeform.deploy import pipeline
+from edgeform.deploy.backend import open_store
+from edgeform.deploy.run import TargetRun
+from edgeform.errors import EdgeformError
+from edgeform.model.stage import Stage, slugify
+from edgeform.state.records import utc
+from edgeform.state.store import StageStore, StoredStage
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    slug: str
+    name: str
+    url: str | None
+    deployed_at: datetime | None
+    expires_at: datetime | None
+    protected: bool
+    expired: bool
+
+    def as_json(self) -> dict[str, Any]:
+        def iso(moment: datetime | None) -> str | None:
+            return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+        return {
+            "name": self.name,
+            "slug": self.slug,
+            "url": self.url,
+            "deployed_at": iso(self.deployed_at),
+            "expires_at": iso(self.expires_at),
+            "protected": self.protected,
+            "expired": self.expired,
+        }
+
+
+def target_endpoint(run: TargetRun, *, start: bool) -> str | None:
+    """The embedded endpoint's URL on the local target (started when `start`), else None."""
+    if not run.local:
+        return None
+    if run.target.endpoint:
+        return run.target.endpoint.rstrip("/")
+    if start:
+        return run.localcloud().ensure_running()[0].url
+    running = run.localcloud().status()
+    return running.url if running else None
+
+
+def target_store(run: TargetRun, *, start: bool = False) -> StageStore | None:
+    """The target's store; None on a local target whose endpoint (holding its state bucket)
+    is not running: then no stage is deployed there."""
+    url = target_endpoint(run, start=start)
+    if run.local and run.target.state is not None and url is None:
+        return None
+    return open_store(run.console, run.project, run.target, run.workspace, url)
+
+
+def list_stages(run: TargetRun) -> list[StageEntry]:
+    states = target_store(run)
+    if states is None:
+        return []
+    now = utc(run.clock.wall())
+    return [_entry(run, found, now) for found in states.stages()]
+
+
+def _entry(run: TargetRun, found: StoredStage, now: datetime) -> StageEntry:
+    record = found.record
+    name = record.name if record else found.slug
+    return StageEntry(
+        slug=found.slug,
+        name=name,
+        url=record.url if record else None,
+        deployed_at=record.deployed_at if record else None,
+        expires_at=record.expires_at if record else None,
+        protected=run.project.stage_settings(name).protected,
+        expired=bool(record and record.expired(now)),
+    )
+
+
+@dataclass(frozen=True)
+class GcResult:
+    destroyed: tuple[str, ...]
+    would_destroy: tuple[str, ...]
+    kept_protected: tuple[str, ...]
+    failed: tuple[tuple[str, str], ...]  # (stage, why)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "destroyed": list(self.destroyed),
+            "would_destroy": list(self.would_destroy),
+            "kept_protected": list(self.kept_protected),
+            "failed": [{"stage": stage, "error": why} for stage, why in self.failed],
+        }
+
+
+def gc_expired(run: TargetRun, *, dry_run: bool) -> GcResult:
+    """Destroy every expired, unprotected stage; one failure does not stop the others."""
+    expired = [entry for entry in list_stages(run) if entry.expired]
+    protected = tuple(e.name for e in expired if e.protected)
+    doomed = [e for e in expired if not e.protected and slugify(e.name) == e.slug]
+    if dry_run:
+        return GcResult((), tuple(e.name for e in doomed), protected, ())
+    destroyed, failed = [], []
+    for entry in doomed:
+        run.console.info(f"stage {entry.name} expired at {entry.as_json()['expires_at']}")
+        try:
+            pipeline.destroy(run.stage_run(Stage(entry.name, entry.slug, "state record")))
+        except EdgeformError as exc:
+            run.console.error(f"stage {entry.name}: {exc}")
+            failed.append((entry.name, exc.message))
+        else:
+            destroyed.append(entry.name)
+    return GcResult(tuple(destroyed), (), protected, tuple(failed))

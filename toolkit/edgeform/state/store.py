@@ -1,0 +1,182 @@
+"""The states and records of a project's stages on one target: in a folder, or in a bucket.
+
+`LocalStore` reads `.edgeform/stages/<target>/<slug>/` (the default, one machine's view);
+`BucketStore` reads the target's state bucket, where every runner finds the same stages. Both
+answer the same questions: which stages exist, a stage's record and outputs, who holds its lock.
+Outputs are read from the state itself (Terraform's documented JSON, format version 4), so
+reading a stage needs neither Terraform nor a checkout that deployed it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from edgeform.aws.boundary import GuardedClient
+from edgeform.aws.s3 import get_object
+from edgeform.errors import AwsError
+from edgeform.model.context import StageContext
+from edgeform.model.project import Project, Target
+from edgeform.model.state import LOCK_SUFFIX, RECORD_FILE, STATE_FILE, StateBucket
+from edgeform.model.workspace import Workspace
+from edgeform.state.lock import LockInfo, lock_from_file
+from edgeform.state.records import StageRecord, decode_record
+
+
+@dataclass(frozen=True)
+class StoredStage:
+    """A stage found in the store: its record, when it has one (a deploy killed between its
+    apply and its record leaves a state without one)."""
+
+    slug: str
+    record: StageRecord | None
+
+
+class StageStore(Protocol):
+    where: str
+
+    def stages(self) -> list[StoredStage]: ...
+    def state(self, slug: str) -> dict[str, Any] | None: ...
+    def put_record(self, record: StageRecord) -> None: ...
+    def forget(self, slug: str) -> None: ...
+    def lock(self, slug: str) -> LockInfo | None: ...
+
+
+def outputs_of(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A state's output values, or None when it holds no resources (never deployed, or
+    destroyed)."""
+    if not state or not state.get("resources"):
+        return None
+    return {name: item.get("value") for name, item in state.get("outputs", {}).items()}
+
+
+def _loads(data: bytes | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    try:
+        loaded = json.loads(data)
+    except ValueError:
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+class LocalStore:
+    """States kept as files in the project's `.edgeform/` folder."""
+
+    def __init__(self, workspace: Workspace, target: Target) -> None:
+        self.folder = workspace.base / "stages" / target.name
+        self.where = str(self.folder)
+
+    def _file(self, slug: str, name: str) -> Path:
+        return self.folder / slug / name
+
+    def stages(self) -> list[StoredStage]:
+        if not self.folder.is_dir():
+            return []
+        found = []
+        for stage_dir in sorted(p for p in self.folder.iterdir() if p.is_dir()):
+            record = self._record(stage_dir.name)
+            if record or outputs_of(self.state(stage_dir.name)) is not None:
+                found.append(StoredStage(stage_dir.name, record))
+        return found
+
+    def _record(self, slug: str) -> StageRecord | None:
+        path = self._file(slug, RECORD_FILE)
+        return decode_record(path.read_bytes()) if path.is_file() else None
+
+    def state(self, slug: str) -> dict[str, Any] | None:
+        path = self._file(slug, STATE_FILE)
+        return _loads(path.read_bytes()) if path.is_file() else None
+
+    def put_record(self, record: StageRecord) -> None:
+        path = self._file(record.slug, RECORD_FILE)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(record.encode())
+        partial.replace(path)  # atomic: a kill leaves the old record or the new one
+
+    def forget(self, slug: str) -> None:
+        self._file(slug, RECORD_FILE).unlink(missing_ok=True)
+
+    def lock(self, slug: str) -> LockInfo | None:
+        return None  # the local backend's lock is an OS file lock: it dies with its process
+
+
+class BucketStore:
+    """States kept in the target's shared state bucket."""
+
+    def __init__(self, s3: GuardedClient, state: StateBucket, project: str, target: str) -> None:
+        self.s3 = s3
+        self.bucket = state.bucket
+        self.layout = state
+        self.project = project
+        self.target = target
+        self.prefix = state.target_prefix(project, target)
+        self.where = f"s3://{self.bucket}/{self.prefix}"
+
+    def _key(self, slug: str, name: str) -> str:
+        return f"{self.prefix}{slug}/{name}"
+
+    def _get(self, key: str) -> bytes | None:
+        try:
+            found = get_object(self.s3, self.bucket, key)
+        except AwsError as exc:
+            if exc.code == "NoSuchBucket":
+                return None
+            raise
+        return found.data if found else None
+
+    def stages(self) -> list[StoredStage]:
+        names_by_slug: dict[str, set[str]] = {}
+        paginator = self.s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                slug, _, name = item["Key"][len(self.prefix) :].partition("/")
+                names_by_slug.setdefault(slug, set()).add(name)
+        found = []
+        for slug, names in sorted(names_by_slug.items()):
+            record = self._record(slug) if RECORD_FILE in names else None
+            if record or (STATE_FILE in names and outputs_of(self.state(slug)) is not None):
+                found.append(StoredStage(slug, record))
+        return found
+
+    def _record(self, slug: str) -> StageRecord | None:
+        data = self._get(self._key(slug, RECORD_FILE))
+        return decode_record(data) if data is not None else None
+
+    def state(self, slug: str) -> dict[str, Any] | None:
+        return _loads(self._get(self._key(slug, STATE_FILE)))
+
+    def put_record(self, record: StageRecord) -> None:
+        self.s3.put_object(
+            Bucket=self.bucket,
+            Key=self._key(record.slug, RECORD_FILE),
+            Body=record.encode(),
+            ContentType="application/json",
+        )
+
+    def forget(self, slug: str) -> None:
+        """After a destroy: the record, and the state Terraform leaves behind empty."""
+        if outputs_of(self.state(slug)) is None:
+            self.s3.delete_object(Bucket=self.bucket, Key=self._key(slug, STATE_FILE))
+        self.s3.delete_object(Bucket=self.bucket, Key=self._key(slug, RECORD_FILE))
+
+    def lock(self, slug: str) -> LockInfo | None:
+        data = self._get(self._key(slug, STATE_FILE + LOCK_SUFFIX))
+        return lock_from_file(data) if data is not None else None
+
+
+def stage_store(
+    project: Project, target: Target, workspace: Workspace, s3: GuardedClient | None
+) -> StageStore:
+    """The target's store: its bucket when it has one (and `s3`, a client for it), else the
+    project's folder."""
+    if target.state is None or s3 is None:
+        return LocalStore(workspace, target)
+    return BucketStore(s3, target.state, project.name, target.name)
+
+
+def context_store(context: StageContext, s3: GuardedClient | None) -> StageStore:
+    return stage_store(context.project, context.target, context.workspace, s3)
