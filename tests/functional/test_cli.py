@@ -54,7 +54,8 @@ def test_render_json(run, demo_dir):
     result = run("render", "--stage", "feature/Login", "--output", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"stage", "target", "dir", "files"}
+    assert set(data) == {"stage", "name", "target", "dir", "files"}
+    assert data["name"] == "feature/Login"
     assert data["target"] == "local"
     assert data["stage"].startswith("feature-logi-h")  # cut to 12, then the hash
     assert data["dir"] == str(demo_dir / ".edgeform" / "stages" / "local" / data["stage"])
@@ -245,3 +246,47 @@ def test_local_work_falls_back_to_stage_local_but_refuses_a_blank_stage(run):
     blank = run("invoke", "redirect", "--trigger", "viewer-request", "--stage", " ")
     assert blank.exit_code == 2
     assert "names an empty stage" in blank.stderr
+
+
+DELETE_EVENT = Path(__file__).parents[1] / "fixtures" / "github" / "delete-event.json"
+
+
+def github_delete_event(tmp_path: Path, branch: str) -> dict[str, str]:
+    """The environment of a GitHub `delete` job: GITHUB_REF_NAME names the default branch."""
+    payload = json.loads(DELETE_EVENT.read_text())
+    payload["ref"] = branch
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(payload))
+    return {
+        "GITHUB_EVENT_NAME": "delete",
+        "GITHUB_EVENT_PATH": str(path),
+        "GITHUB_REF_NAME": "main",
+    }
+
+
+def test_in_a_delete_event_destroy_acts_on_the_deleted_branch_not_the_default(run, tmp_path):
+    result = run("stage", "--output", "json", env=github_delete_event(tmp_path, "feature/x"))
+    assert result.exit_code == 0, result.output
+    stage = json.loads(result.stdout)
+    assert (stage["name"], stage["source"]) == ("feature/x", "GitHub delete event")
+
+
+@pytest.mark.parametrize(
+    ("branch", "says"),
+    [("main", "names the default branch"), ("production", "is protected")],
+)
+def test_a_delete_event_never_destroys_the_default_or_a_protected_stage(
+    run, demo_dir, tmp_path, branch, says
+):
+    result = run("destroy", "--yes", env=github_delete_event(tmp_path, branch))
+    assert result.exit_code == 2
+    assert says in result.stderr
+    assert not (demo_dir / ".edgeform").exists()  # nothing touched
+
+
+def test_destroy_without_yes_and_no_terminal_exits_2_at_once(run, demo_dir):
+    result = run("destroy", "--stage", "feature/x")  # CliRunner's stdin is no terminal
+    assert result.exit_code == 2
+    assert "pass --yes" in result.stderr
+    assert "Destroy stage" not in result.output
+    assert not (demo_dir / ".edgeform").exists()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -114,3 +116,57 @@ def test_blank_ci_variables_are_passed_over():
     # GitHub sets GITHUB_HEAD_REF to "" on a push; the ref name comes next.
     stage = resolve_stage(None, {"GITHUB_HEAD_REF": "", "GITHUB_REF_NAME": "feat"}, no_branch)
     assert (stage.name, stage.source) == ("feat", "GITHUB_REF_NAME")
+
+
+# --- a GitHub delete event: the deleted branch is in the payload, not GITHUB_REF_NAME ------
+
+DELETE_EVENT = Path(__file__).parents[2] / "fixtures" / "github" / "delete-event.json"
+
+
+def delete_event_environ(payload: Path) -> dict[str, str]:
+    # What GitHub sets in a delete event's job: GITHUB_REF_NAME is the default branch.
+    return {
+        "GITHUB_EVENT_NAME": "delete",
+        "GITHUB_EVENT_PATH": str(payload),
+        "GITHUB_REF_NAME": "main",
+        "GITHUB_HEAD_REF": "",
+    }
+
+
+def test_a_delete_event_resolves_the_deleted_branch_from_the_recorded_payload():
+    stage = resolve_stage(None, delete_event_environ(DELETE_EVENT), lambda: "main")
+    assert (stage.name, stage.source) == ("feature/login", "GitHub delete event")
+    assert stage.slug == slugify("feature/login") != slugify("main")
+
+
+def edited_event(tmp_path: Path, **changes: object) -> Path:
+    payload = json.loads(DELETE_EVENT.read_text())
+    payload.update(changes)
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(payload))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("changes", "says"),
+    [
+        ({"ref": "main"}, "names the default branch 'main'"),
+        ({"ref_type": "tag", "ref": "v1.0"}, "deleted a tag, not a branch"),
+        ({"ref": ""}, "not a branch"),
+    ],
+)
+def test_a_delete_event_never_falls_back_to_the_default_branch(tmp_path, changes, says):
+    environ = delete_event_environ(edited_event(tmp_path, **changes))
+    with pytest.raises(StageError, match=says):
+        resolve_stage(None, environ, lambda: "main")
+
+
+def test_a_delete_event_without_its_payload_is_refused(tmp_path):
+    environ = delete_event_environ(tmp_path / "missing.json")
+    with pytest.raises(StageError, match="without a readable payload"):
+        resolve_stage(None, environ, lambda: "main")
+
+
+def test_an_explicit_stage_still_wins_in_a_delete_event():
+    environ = delete_event_environ(DELETE_EVENT)
+    assert resolve_stage("pr-7", environ, lambda: None).name == "pr-7"

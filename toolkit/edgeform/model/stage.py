@@ -10,6 +10,7 @@ that marker (those are hashed too), so a kept name can never equal a hashed one.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
 from collections.abc import Callable, Mapping
@@ -28,6 +29,9 @@ _BASE_MAX: Final = SLUG_MAX - len("-h") - HASH_LEN
 # Where CI systems put the branch name, in the order we trust them. GITHUB_HEAD_REF is the
 # source branch of a pull request (GITHUB_REF_NAME is then "<n>/merge"), so it comes first.
 CI_BRANCH_VARIABLES: Final = ("GITHUB_HEAD_REF", "GITHUB_REF_NAME", "CI_COMMIT_REF_NAME")
+# In a GitHub `delete` event GITHUB_REF_NAME names the default branch, not the deleted one:
+# the deleted branch is `ref` in the event's payload, at GITHUB_EVENT_PATH.
+DELETE_EVENT_SOURCE: Final = "GitHub delete event"
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,9 @@ def resolve_stage(
                     f"give a stage name, or leave {source} out to use the CI or git branch",
                 )
             return Stage(named.strip(), slugify(named.strip()), source)
+    if environ.get("GITHUB_EVENT_NAME") == "delete":
+        name = deleted_branch(environ)
+        return Stage(name, slugify(name), DELETE_EVENT_SOURCE)
     candidates: list[tuple[str, Callable[[], str | None]]] = [
         *((var, lambda var=var: environ.get(var)) for var in CI_BRANCH_VARIABLES),
         ("git branch", branch),
@@ -98,3 +105,37 @@ def resolve_stage(
         "and no git branch is checked out",
         "pass --stage NAME or set EDGEFORM_STAGE",
     )
+
+
+def deleted_branch(environ: Mapping[str, str]) -> str:
+    """The branch a GitHub `delete` event deleted, from its payload; never a fallback.
+
+    Falling back to GITHUB_REF_NAME would destroy the default branch's stage, so anything but
+    a payload naming a deleted branch other than the default one is refused."""
+    path = environ.get("GITHUB_EVENT_PATH", "")
+    try:
+        payload = json.loads(Path(path).read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError):
+        payload = None
+    if not isinstance(payload, dict):
+        raise StageError(
+            f"a GitHub delete event without a readable payload (GITHUB_EVENT_PATH={path!r}); "
+            "nothing was touched",
+            "run it in the workflow's delete job as GitHub starts it, or pass --stage",
+        )
+    ref, ref_type = payload.get("ref"), payload.get("ref_type")
+    if ref_type != "branch" or not isinstance(ref, str) or not ref.strip():
+        raise StageError(
+            f"the GitHub delete event deleted a {ref_type or 'ref'}, not a branch; no stage "
+            "belongs to it, and nothing was touched",
+            "run the destroy job only for branches: if: github.event.ref_type == 'branch'",
+        )
+    repository = payload.get("repository")
+    default = repository.get("default_branch") if isinstance(repository, dict) else None
+    if ref.strip() == default:
+        raise StageError(
+            f"the GitHub delete event names the default branch {default!r}; its stage is not "
+            "destroyed from an event, and nothing was touched",
+            "destroy it by hand with --stage if you mean it",
+        )
+    return ref.strip()
