@@ -1,0 +1,94 @@
+"""bench/state: a deploy and a no-op redeploy with shared state (S3 backend and its lock
+file) beside the same with local state, in one run, on one embedded endpoint.
+
+    .venv/bin/python bench/state.py [--runs 3]
+
+Each run deploys two fresh stages from nothing, one per kind of state (distinct stage names:
+one endpoint holds both), interleaved (local, shared, local, shared...), then redeploys each
+with nothing changed. It prints the medians
+side by side and the ratio shared/local: what the state bucket and its lock cost a CI job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "toolkit"))
+
+from edgeform.localcloud.endpoint import LocalCloud  # noqa: E402
+
+STATE_BUCKET = "bench-edgeform-state"
+
+
+def project(root: Path, url: str, shared: bool) -> Path:
+    folder = root / ("shared" if shared else "local")
+    folder.mkdir()
+    for part in ("edgeform.toml", "site", "functions"):
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, folder / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, folder / part)
+    state = f'state = {{ bucket = "{STATE_BUCKET}" }}\n' if shared else ""
+    config = folder / "edgeform.toml"
+    config.write_text(
+        config.read_text().replace(
+            '[targets.local]\ntype = "local"\n',
+            f'[targets.local]\ntype = "local"\nendpoint = "{url}"\n{state}',
+        )
+    )
+    return folder
+
+
+def timed_deploy(folder: Path, stage: str) -> float:
+    env = {**os.environ, "NO_COLOR": "1"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "edgeform", "--config", str(folder / "edgeform.toml"),
+         "deploy", "--stage", stage],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"deploy of {stage} in {folder} failed:\n{done.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if not os.environ.get("EDGEFORM_PROVIDER_MIRROR") and Path("/opt/tf-plugins").is_dir():
+        os.environ["EDGEFORM_PROVIDER_MIRROR"] = "/opt/tf-plugins"
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        cloud = LocalCloud(root / "endpoint")
+        url = cloud.ensure_running()[0].url
+        try:
+            kinds = {"local": project(root, url, False), "shared": project(root, url, True)}
+            first: dict[str, list[float]] = {k: [] for k in kinds}
+            again: dict[str, list[float]] = {k: [] for k in kinds}
+            for run in range(args.runs):
+                for kind, folder in kinds.items():
+                    first[kind].append(timed_deploy(folder, f"bench-{kind}-{run}"))
+                for kind, folder in kinds.items():
+                    again[kind].append(timed_deploy(folder, f"bench-{kind}-{run}"))
+        finally:
+            cloud.stop()
+    print(f"edgeform deploy, demo, medians of {args.runs} interleaved runs (seconds)")
+    print(f"{'':24}{'local state':>14}{'shared state':>14}{'shared/local':>14}")
+    for label, figures in (("deploy from nothing", first), ("no-op redeploy", again)):
+        local, shared = statistics.median(figures["local"]), statistics.median(figures["shared"])
+        print(f"{label:24}{local:>14.1f}{shared:>14.1f}{shared / local:>13.2f}x")
+
+
+if __name__ == "__main__":
+    main()
