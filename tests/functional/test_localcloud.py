@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
 import subprocess
 import sys
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -265,3 +268,58 @@ def test_bucket_policy_sees_requests_as_tls(endpoint):
     with pytest.raises(ClientError) as denied:
         s3.put_object(Bucket="tls-only", Key="b", Body=b"y")
     assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+@pytest.fixture(scope="module")
+def replicating(tmp_path_factory):
+    """An endpoint whose replicas outlive their association by 3 s (hours on AWS)."""
+    cloud = LocalCloud(tmp_path_factory.mktemp("replicas"), replica_seconds=3.0)
+    started = cloud.start(deploy_delay=0.5)
+    yield started
+    cloud.stop()
+
+
+def edge_function(lam, iam, name):
+    role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return {}\n")
+    made = lam.create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role,
+        Handler="app.handler",
+        Code={"ZipFile": code.getvalue()},
+        Publish=True,
+    )
+    return f"{made['FunctionArn']}:{made['Version']}"
+
+
+def test_a_replicated_function_cannot_be_deleted_until_its_replicas_go(replicating):
+    session = AwsSession(Target("local", "local", "us-east-1"), replicating.url)
+    lam, iam = session.client("lambda").raw, session.client("iam").raw
+    cloudfront = session.client("cloudfront").raw
+    version_arn = edge_function(lam, iam, "replicated")
+    config = distribution_config("replicas", enabled=False)
+    for behavior in (config["DefaultCacheBehavior"], config["CacheBehaviors"]["Items"][0]):
+        behavior["LambdaFunctionAssociations"]["Items"][0]["LambdaFunctionARN"] = version_arn
+    made = cloudfront.create_distribution(DistributionConfig=config)
+
+    def delete():
+        lam.delete_function(FunctionName="replicated")
+
+    with pytest.raises(ClientError) as wired:  # wired to a distribution: replicated
+        delete()
+    error = wired.value.response["Error"]
+    assert error["Code"] == "InvalidParameterValueException"
+    assert error["Message"] == (
+        f"Lambda was unable to delete {version_arn} because it is a replicated function. "
+        "Please see our documentation for Deleting Lambda@Edge Functions and Replicas."
+    )
+    cloudfront.delete_distribution(Id=made["Distribution"]["Id"], IfMatch=made["ETag"])
+    with pytest.raises(ClientError, match="replicated function"):
+        delete()  # the replicas outlive the distribution for a while
+    time.sleep(3.2)
+    delete()
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
+        lam.get_function(FunctionName="replicated")

@@ -32,6 +32,9 @@ from edgeform.localcloud.patches import MOTO_VERSION
 
 HOST: Final = "127.0.0.1"
 DEFAULT_DEPLOY_DELAY: Final = 2.0
+# How long a Lambda@Edge function's replicas outlive its last association: hours on AWS, a
+# half a minute here: longer than a destroy takes, so a destroy meets them as on AWS.
+DEFAULT_REPLICA_SECONDS: Final = 30.0
 START_TIMEOUT: Final = 30.0
 STATE_FILE: Final = "endpoint.json"
 LOCK_FILE: Final = "start.lock"
@@ -78,11 +81,16 @@ class LocalCloud:
     """Start, find and stop the endpoint whose files live in `state_dir`."""
 
     def __init__(
-        self, state_dir: Path, clock: Clock | None = None, request_log: Path | None = None
+        self,
+        state_dir: Path,
+        clock: Clock | None = None,
+        request_log: Path | None = None,
+        replica_seconds: float = DEFAULT_REPLICA_SECONDS,
     ) -> None:
         self.state_dir = state_dir
         self.clock = clock or Clock()
         self.request_log = request_log  # where to log each request's operation (tests)
+        self.replica_seconds = replica_seconds
 
     @property
     def state_file(self) -> Path:
@@ -132,6 +140,8 @@ class LocalCloud:
                     str(port),
                     "--deploy-delay",
                     str(deploy_delay),
+                    "--replica-seconds",
+                    str(self.replica_seconds),
                     *(["--request-log", str(self.request_log)] if self.request_log else []),
                 ],
                 stdout=log,
@@ -191,13 +201,18 @@ def stage_belongs_to(stage_dir: Path, endpoint: Endpoint) -> bool:
     return mark.is_file() and mark.read_text().strip() == endpoint.instance
 
 
-def serve(port: int, deploy_delay: float, request_log: Path | None = None) -> None:
+def serve(
+    port: int,
+    deploy_delay: float,
+    request_log: Path | None = None,
+    replica_seconds: float = DEFAULT_REPLICA_SECONDS,
+) -> None:
     from moto import server
 
     from edgeform.localcloud import patches
     from edgeform.localcloud.requests import log_requests
 
-    patches.apply(deploy_delay)
+    patches.apply(deploy_delay, replica_seconds)
     if request_log is not None:
         log_requests(server.DomainDispatcherApplication, request_log)
     server.main(["-H", HOST, "-p", str(port)])
@@ -210,5 +225,11 @@ def main(argv: list[str] | None = None) -> None:
     serve_cmd.add_argument("--port", type=int, required=True)
     serve_cmd.add_argument("--deploy-delay", type=float, default=DEFAULT_DEPLOY_DELAY)
     serve_cmd.add_argument("--request-log", type=Path, help="log each request's AWS operation")
+    serve_cmd.add_argument(
+        "--replica-seconds",
+        type=float,
+        default=DEFAULT_REPLICA_SECONDS,
+        help="how long Lambda@Edge replicas outlive a function's last association",
+    )
     args = parser.parse_args(argv)
-    serve(args.port, args.deploy_delay, args.request_log)
+    serve(args.port, args.deploy_delay, args.request_log, args.replica_seconds)
