@@ -44,7 +44,9 @@ def checkout(folder: Path, url: str, environ: dict[str, str]) -> Project:
 class Shared:
     def __init__(self, base: Path, environ: dict[str, str]) -> None:
         self.requests = base / "requests.jsonl"  # every AWS operation the endpoint answers
-        self.cloud = LocalCloud(base / "endpoint", request_log=self.requests)
+        # Replicas outlive their distribution by 60 s (hours on AWS): longer than the
+        # destroys below take from deleting their distributions to their first gc.
+        self.cloud = LocalCloud(base / "endpoint", request_log=self.requests, replica_seconds=60)
         self.url = self.cloud.ensure_running()[0].url
         self.after_bootstrap = 0  # requests made before the deploy role's work began
         self.a = checkout(base / "a", self.url, environ)
@@ -241,12 +243,44 @@ def test_gc_destroys_exactly_the_expired_unprotected_stages_and_a_fresh_checkout
     assert shared.b.result(shared.log("gc"))["destroyed"] == ["feature/a"]
     code, output, _ = fresh.run("stages", None, shared.log("stages-after"))
     assert fresh.result(shared.log("stages-after"))["stages"] == []
+    collect_the_replicated_functions(shared, fresh)
     # Nothing is left on the endpoint but the state bucket.
     assert shared.client("lambda").list_functions()["Functions"] == []
     distributions = shared.client("cloudfront").list_distributions()["DistributionList"]
     assert distributions.get("Items", []) == []
     buckets = [b["Name"] for b in shared.client("s3").list_buckets()["Buckets"]]
     assert buckets == [STATE.bucket]
+
+
+def collect_the_replicated_functions(shared: Shared, fresh: Project) -> None:
+    """The destroys left every function pending (CloudFront keeps replicas for a while);
+    any checkout finds them, gc deletes them once AWS allows, each exactly once."""
+    everyone = sorted(
+        f"edgeform-demo--{slugify(stage)}--{fn}"
+        for stage in ("feature/a", "feature/b", "keep")
+        for fn in FUNCTIONS
+    )
+    code, output, _ = fresh.run("gc", None, shared.log("gc-pending-dry"), "--dry-run")
+    assert code == 0, output
+    assert fresh.result(shared.log("gc-pending-dry"))["functions"]["pending"] == everyone
+    code, output, _ = fresh.run("gc", None, shared.log("gc-early"))
+    assert code == 0, output  # too early: nothing deleted, and it says so
+    early = fresh.result(shared.log("gc-early"))["functions"]
+    assert early["deleted"] == []
+    assert early["pending"] == everyone
+    wait = ("--wait", "--timeout", "3m")
+    first = shared.a.start("gc", None, shared.log("gc-wait-a"), *wait)
+    second = shared.b.start("gc", None, shared.log("gc-wait-b"), *wait)
+    assert first.wait(timeout=300) == 0, shared.log("gc-wait-a").read_text()
+    assert second.wait(timeout=300) == 0, shared.log("gc-wait-b").read_text()
+    a = shared.a.result(shared.log("gc-wait-a"))["functions"]
+    b = shared.b.result(shared.log("gc-wait-b"))["functions"]
+    assert sorted(a["deleted"] + b["deleted"]) == everyone  # each deleted exactly once...
+    assert not set(a["deleted"]) & set(b["deleted"])  # ...by one of the two
+    assert a["pending"] == b["pending"] == []
+    code, output, _ = fresh.run("gc", None, shared.log("gc-again"))
+    assert code == 0, output
+    assert fresh.result(shared.log("gc-again"))["functions"]["deleted"] == []
 
 
 # --- the deploy role's policy allows every action the tests above made ----------------------

@@ -125,3 +125,19 @@ def test_the_local_store_lists_recorded_and_unrecorded_stages_and_forgets(tmp_pa
     store.forget("feature-a-h1")
     assert [s.slug for s in store.stages()] == ["killed"]
     assert store.lock("killed") is None  # the local backend's lock dies with its process
+
+
+def test_pending_functions_live_beside_the_stages_and_are_no_stage(tmp_path):
+    from edgeform.state.pending import PendingFunction, decode_pending
+
+    store = LocalStore(Workspace(tmp_path), Target("local", "local", "us-east-1"))
+    store.put_record(record(None))
+    pending = PendingFunction("site--pr-1--edge", "pr/1", "pr-1-h1", "2026-11-23T12:00:00Z")
+    store.put_pending(pending)
+    assert store.pending() == [pending]
+    assert [s.slug for s in store.stages()] == ["feature-a-h1"]  # _pending is no stage
+    assert decode_pending(pending.encode()) == pending
+    assert decode_pending(b"{}") is None
+    store.drop_pending("site--pr-1--edge")
+    store.drop_pending("site--pr-1--edge")  # twice: two gc runs at once
+    assert store.pending() == []

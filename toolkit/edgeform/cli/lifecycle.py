@@ -115,10 +115,12 @@ def destroy(run: Run, yes: bool, force_protected: bool) -> None:
         f"Destroy stage {stage.name} on {run.context.target.name}?", err=True
     ):
         raise click.Abort
-    summary = pipeline.destroy(run, force_protected=force_protected)
+    result = pipeline.destroy(run, force_protected=force_protected)
+    pending = result.functions.pending
     run.console.result(
-        {**about(run), "destroyed": list(summary.destroys)},
-        f"destroyed {len(summary.destroys)} resources",
+        {**about(run), **result.as_json()},
+        f"destroyed {len(result.plan.destroys)} resources"
+        + (f"; {len(pending)} functions pending deletion, for `edgeform gc`" if pending else ""),
     )
 
 

@@ -12,8 +12,9 @@ from edgeform.aws.state_bucket import bootstrap_state_bucket
 from edgeform.cli.options import about, pass_run, pass_target_run
 from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run, TargetRun
-from edgeform.deploy.stages import gc_expired, list_stages, target_endpoint
+from edgeform.deploy.stages import gc_expired, gc_functions, list_stages, target_endpoint
 from edgeform.errors import EdgeformError, UsageError
+from edgeform.model.state import parse_duration
 from edgeform.render.iam_policy import deploy_policy
 
 
@@ -85,37 +86,70 @@ def _when(iso: str | None, missing: str = "-") -> str:
     return iso or missing
 
 
-@click.command()
-@click.option("--expired", is_flag=True, help="Destroy the stages whose expiry has passed.")
-@click.option("--dry-run", is_flag=True, help="Say what would be destroyed; change nothing.")
-@pass_target_run(terraform=True)
-def gc(run: TargetRun, expired: bool, dry_run: bool) -> None:
-    """Destroy expired preview stages (protected stages never).
+def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
-    A stage expires when deployed with --ttl (or a target's ttl). Run it on a schedule.
+
+@click.command()
+@click.option("--expired", is_flag=True, help="Also destroy the stages whose expiry has passed.")
+@click.option("--dry-run", is_flag=True, help="Say what would be destroyed; change nothing.")
+@click.option("--wait", is_flag=True, help="Retry, with backoff, until no function is pending.")
+@click.option(
+    "--timeout",
+    default="30m",
+    show_default=True,
+    metavar="DURATION",
+    callback=_seconds,
+    help="How long --wait retries.",
+)
+@pass_target_run(terraform=True)
+def gc(run: TargetRun, expired: bool, dry_run: bool, wait: bool, timeout: int) -> None:
+    """Delete the functions destroys left pending; with --expired, destroy expired previews.
+
+    A destroy never waits for CloudFront to remove a function's replicas (hours on AWS): it
+    leaves the function pending. gc deletes every pending function AWS allows now, leaves the
+    rest for a later run, never one a live distribution uses; several may run at once. A
+    stage expires when deployed with --ttl (or a target's ttl); protected stages never go.
+    Run it on a schedule.
 
     \b
     Examples:
+      edgeform gc
       edgeform gc --expired --dry-run
-      edgeform gc --expired --target aws --output json
+      edgeform gc --expired --target aws --wait --timeout 2h --output json
     """
-    if not expired:
-        raise UsageError("say what to collect; nothing was changed", "pass --expired")
-    result = gc_expired(run, dry_run=dry_run)
+    stages = gc_expired(run, dry_run=dry_run) if expired else None
+    functions = gc_functions(run, dry_run=dry_run, wait=wait, timeout=timeout)
     text = [
-        *(f"destroyed {name}" for name in result.destroyed),
-        *(f"would destroy {name}" for name in result.would_destroy),
-        *(f"kept {name}: protected" for name in result.kept_protected),
-        *(f"FAILED {name}: {why}" for name, why in result.failed),
+        *(f"destroyed {name}" for name in (stages.destroyed if stages else ())),
+        *(f"would destroy {name}" for name in (stages.would_destroy if stages else ())),
+        *(f"kept {name}: protected" for name in (stages.kept_protected if stages else ())),
+        *(f"FAILED {name}: {why}" for name, why in (stages.failed if stages else ())),
+        *(f"deleted function {name}" for name in functions.deleted),
+        *(f"pending function {name}: replicas remain" for name in functions.pending),
+        *(f"kept function {name}: a distribution uses it" for name in functions.kept_wired),
     ]
     run.console.result(
-        {"target": run.target.name, "dry_run": dry_run, **result.as_json()},
-        "\n".join(text) or "no stage has expired",
+        {
+            "target": run.target.name,
+            "dry_run": dry_run,
+            **(stages.as_json() if stages else {}),
+            "functions": functions.as_json(),
+        },
+        "\n".join(text) or "nothing to collect",
     )
-    if result.failed:
+    if stages and stages.failed:
         raise EdgeformError(
-            f"{len(result.failed)} expired stage(s) could not be destroyed",
+            f"{len(stages.failed)} expired stage(s) could not be destroyed",
             "read their errors above; run edgeform gc --expired again to retry them",
+        )
+    if wait and functions.pending and not dry_run:
+        raise EdgeformError(
+            f"{len(functions.pending)} functions still have replicas after {timeout} s",
+            "run edgeform gc later (replicas take up to a few hours to go on AWS)",
         )
 
 

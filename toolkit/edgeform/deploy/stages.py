@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from edgeform.aws.session import LAMBDA_REGION, AwsSession
 from edgeform.deploy import pipeline
 from edgeform.deploy.backend import open_store
+from edgeform.deploy.pending import Collected, collect, collect_until_done
 from edgeform.deploy.run import TargetRun
 from edgeform.errors import EdgeformError
 from edgeform.model.stage import Stage, slugify
@@ -123,3 +125,32 @@ def gc_expired(run: TargetRun, *, dry_run: bool) -> GcResult:
         else:
             destroyed.append(entry.name)
     return GcResult(tuple(destroyed), (), protected, tuple(failed))
+
+
+def gc_functions(run: TargetRun, *, dry_run: bool, wait: bool, timeout: float) -> Collected:
+    """Delete the functions destroys left pending, as far as AWS allows now (or, with `wait`,
+    retrying with backoff up to `timeout` seconds). Safe on several machines at once: a
+    function another gc deleted first counts as gone."""
+    states = target_store(run)
+    if states is None:
+        return Collected()
+    if dry_run:
+        return Collected(pending=[p.function for p in states.pending()])
+    session = AwsSession(run.target, target_endpoint(run, start=False))
+    lam = session.client("lambda", LAMBDA_REGION)
+    cloudfront = session.client("cloudfront", LAMBDA_REGION)
+    if not wait:
+        return collect(lam, cloudfront, states)
+
+    def tick(pending: int, waited: float) -> None:
+        run.console.info(f"{pending} functions still replicated after {waited:.0f} s; retrying")
+
+    return collect_until_done(
+        lam,
+        cloudfront,
+        states,
+        run.clock,
+        timeout=timeout,
+        first_interval=1.0 if run.local else 30.0,
+        tick=tick,
+    )

@@ -368,6 +368,11 @@ class StackCommands:
             )
         return {line.strip() for line in result.stdout.splitlines() if line.strip()}
 
+    def state_rm(self, addresses: Sequence[str]) -> None:
+        """Forget resources without destroying them (they live on outside Terraform)."""
+        tf = self.tf
+        tf.run(tf.command("state rm", *addresses, lock_timeout=self.lock_timeout))
+
     def outputs(self) -> dict[str, Any]:
         tf = self.tf
         result = tf.run(tf.command("output", json=IsFlagged))

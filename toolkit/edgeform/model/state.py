@@ -23,6 +23,8 @@ RECORD_FILE: Final = "stage.json"
 DEFAULT_KEY_PREFIX: Final = "edgeform"
 # The tag that carries a stage's expiry on its resources (set by edgeform, ignored by Terraform).
 EXPIRY_TAG: Final = "edgeform:expires"
+# The tag on a function a destroy left for `gc` (its replicas outlived the stage).
+PENDING_TAG: Final = "edgeform:pending-deletion"
 # S3 bucket names: 3-63 lower-case letters, digits, dots and hyphens, a letter or digit at each end.
 BUCKET_RE: Final = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 KEY_PREFIX_RE: Final = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$")

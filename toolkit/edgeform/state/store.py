@@ -22,6 +22,7 @@ from edgeform.model.project import Project, Target
 from edgeform.model.state import LOCK_SUFFIX, RECORD_FILE, STATE_FILE, StateBucket
 from edgeform.model.workspace import Workspace
 from edgeform.state.lock import LockInfo, lock_from_file
+from edgeform.state.pending import PENDING_FOLDER, PendingFunction, decode_pending
 from edgeform.state.records import StageRecord, decode_record
 
 
@@ -42,6 +43,9 @@ class StageStore(Protocol):
     def put_record(self, record: StageRecord) -> None: ...
     def forget(self, slug: str) -> None: ...
     def lock(self, slug: str) -> LockInfo | None: ...
+    def pending(self) -> list[PendingFunction]: ...
+    def put_pending(self, pending: PendingFunction) -> None: ...
+    def drop_pending(self, function: str) -> None: ...
 
 
 def outputs_of(state: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -76,7 +80,8 @@ class LocalStore:
         if not self.folder.is_dir():
             return []
         found = []
-        for stage_dir in sorted(p for p in self.folder.iterdir() if p.is_dir()):
+        folders = (p for p in self.folder.iterdir() if p.is_dir() and p.name != PENDING_FOLDER)
+        for stage_dir in sorted(folders):
             record = self._record(stage_dir.name)
             if record or outputs_of(self.state(stage_dir.name)) is not None:
                 found.append(StoredStage(stage_dir.name, record))
@@ -102,6 +107,19 @@ class LocalStore:
 
     def lock(self, slug: str) -> LockInfo | None:
         return None  # the local backend's lock is an OS file lock: it dies with its process
+
+    def pending(self) -> list[PendingFunction]:
+        folder = self.folder / PENDING_FOLDER
+        records = (decode_pending(p.read_bytes()) for p in sorted(folder.glob("*.json")))
+        return [record for record in records if record is not None]
+
+    def put_pending(self, pending: PendingFunction) -> None:
+        path = self.folder / PENDING_FOLDER / f"{pending.function}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pending.encode())
+
+    def drop_pending(self, function: str) -> None:
+        (self.folder / PENDING_FOLDER / f"{function}.json").unlink(missing_ok=True)
 
 
 class BucketStore:
@@ -136,6 +154,7 @@ class BucketStore:
                 slug, _, name = item["Key"][len(self.prefix) :].partition("/")
                 names_by_slug.setdefault(slug, set()).add(name)
         found = []
+        names_by_slug.pop(PENDING_FOLDER, None)
         for slug, names in sorted(names_by_slug.items()):
             record = self._record(slug) if RECORD_FILE in names else None
             if record or (STATE_FILE in names and outputs_of(self.state(slug)) is not None):
@@ -166,6 +185,29 @@ class BucketStore:
     def lock(self, slug: str) -> LockInfo | None:
         data = self._get(self._key(slug, STATE_FILE + LOCK_SUFFIX))
         return lock_from_file(data) if data is not None else None
+
+    def pending(self) -> list[PendingFunction]:
+        prefix = f"{self.prefix}{PENDING_FOLDER}/"
+        found = []
+        paginator = self.s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                data = self._get(item["Key"])
+                record = decode_pending(data) if data is not None else None
+                if record is not None:
+                    found.append(record)
+        return sorted(found, key=lambda p: p.function)
+
+    def put_pending(self, pending: PendingFunction) -> None:
+        self.s3.put_object(
+            Bucket=self.bucket,
+            Key=self._key(PENDING_FOLDER, f"{pending.function}.json"),
+            Body=pending.encode(),
+            ContentType="application/json",
+        )
+
+    def drop_pending(self, function: str) -> None:
+        self.s3.delete_object(Bucket=self.bucket, Key=self._key(PENDING_FOLDER, f"{function}.json"))
 
 
 def stage_store(
