@@ -199,6 +199,61 @@ def test_a_function_change_reaches_cloudfront_in_one_deploy(project, first):
     )
 
 
+def wired_to(project, first) -> dict[str, str]:
+    distribution = first["outputs"]["distribution_id"]
+    found = CloudFront(project.client("cloudfront")).associations(distribution)
+    return {a.event: a.arn for a in found}
+
+
+def test_rollback_holds_a_function_on_an_older_version_until_the_next_deploy(project, first):
+    source = project.root / "functions" / "redirect" / "app.py"
+    original = source.read_text()
+    source.write_text(
+        "def handler(event, context):\n"
+        "    return {'status': '418', 'statusDescription': 'teapot', 'body': 'version 3'}\n"
+    )
+    try:
+        assert versions(project.deploy()) == {"redirect": "3", "security-headers": "1"}
+        with served_from_stage(project, "main") as get:
+            assert get("/index.html", {}).status == 418
+        rolled = project.edgeform(
+            "rollback", "redirect", "--to", "1", "--stage", "main", "--output", "json"
+        )
+        assert json.loads(rolled.stdout)["version"] == 1
+        assert wired_to(project, first)["viewer-request"].endswith("--main--redirect:1")
+        project.edgeform("plan", "--stage", "main", expect=0)  # rolled back, and stays so
+        listed = json.loads(
+            project.edgeform("versions", "redirect", "--stage", "main", "--output", "json").stdout
+        )["versions"]
+        by_number = {v["version"]: v for v in listed}
+        assert sorted(by_number) == [1, 2, 3]
+        assert by_number[1]["pinned"]
+        assert by_number[1]["triggers"] == ["viewer-request of behavior default"]
+        assert by_number[3]["latest"]
+        assert by_number[3]["triggers"] == []
+        assert len({v["code_sha256"] for v in listed}) == 3
+        with served_from_stage(project, "main") as get:  # version 1's code: the redirect
+            redirected = get("/index.html?username=octocat", {"Referer": "http://x/index.html"})
+            assert redirected.status == 302
+        project.deploy()  # a plain deploy: the current code's version again
+        assert wired_to(project, first)["viewer-request"].endswith("--main--redirect:3")
+
+        # Prune keeps the version in use; version 1 was wired a moment ago, so CloudFront
+        # still replicates it: pending, for gc.
+        pruned = json.loads(
+            project.edgeform("prune", "--keep", "1", "--stage", "main", "--output", "json").stdout
+        )
+        assert sorted(pruned["deleted"] + pruned["pending"]) == ["redirect:1", "redirect:2"]
+        assert "redirect:1" in pruned["pending"]
+        assert sorted(pruned["kept"]) == ["redirect:3", "security-headers:1"]
+        collected = project.edgeform("gc", "--wait", "--timeout", "3m", "--output", "json")
+        assert json.loads(collected.stdout)["functions"]["pending"] == []
+        left = project.edgeform("versions", "redirect", "--stage", "main", "--output", "json")
+        assert [v["version"] for v in json.loads(left.stdout)["versions"]] == [3]
+    finally:
+        source.write_text(original)
+
+
 def test_a_site_change_in_a_fresh_checkout_uploads_only_that_file(project, first, tmp_path):
     from edgeform.aws.cloudfront import CloudFront
     from edgeform.build.site import site_files
@@ -238,9 +293,17 @@ def test_two_stages_side_by_side_and_destroy_leaves_nothing(project, first):
     slug = second["stage"]
     assert (project.root / ".edgeform" / "stages" / "local" / slug / "terraform.tfstate").is_file()
 
-    project.edgeform("destroy", "--stage", "feature/Second", "--yes")
-
+    destroyed = project.edgeform(
+        "destroy", "--stage", "feature/Second", "--yes", "--output", "json"
+    )
     prefix = f"edgeform-demo--{slug}--"
+    # CloudFront keeps replicas of the functions for a while (hours on AWS, 30 s here): the
+    # destroy ends at once, leaving them pending; gc --wait deletes them once AWS allows.
+    functions = json.loads(destroyed.stdout)["functions"]
+    assert functions["pending"] == [f"{prefix}redirect", f"{prefix}security-headers"]
+    collected = project.edgeform("gc", "--wait", "--timeout", "3m", "--output", "json")
+    assert json.loads(collected.stdout)["functions"]["deleted"] == functions["pending"]
+
     s3, lam, iam = project.client("s3"), project.client("lambda"), project.client("iam")
     cloudfront = project.client("cloudfront")
     assert not [b for b in s3.list_buckets()["Buckets"] if b["Name"].startswith(prefix)]

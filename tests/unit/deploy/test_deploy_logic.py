@@ -145,3 +145,36 @@ def test_a_held_lock_becomes_an_error_naming_holder_and_lock_id():
     assert "locked by runner@ci-17 (apply, since 2026-11-23 15:10:54 UTC)" in caught.value.message
     assert caught.value.exit_code == 1
     _raise_if_locked("Error: something unrelated")  # no lock: nothing raised
+
+
+def test_prune_keeps_the_newest_and_every_version_in_use():
+    from edgeform.deploy.versions import Version, prunable
+
+    def version(n: int, *, triggers=(), pinned=False, latest=False, fn="redirect") -> Version:
+        return Version(fn, n, "2026-11-23", f"hash{n}", tuple(triggers), latest, pinned)
+
+    found = [
+        version(1, triggers=["viewer-request of behavior default"]),  # in use
+        version(2),
+        version(3, pinned=True),
+        version(4),
+        version(5),
+        version(6, latest=True),
+        version(1, fn="other", latest=True),
+    ]
+    doomed, kept = prunable(found, keep=2)
+    assert sorted((v.function, v.version) for v in doomed) == [("redirect", 2), ("redirect", 4)]
+    assert len(kept) == 5
+
+
+def test_a_rolled_back_function_must_be_wired_to_its_pinned_version(repo_demo):
+    pinned = {**OUTPUTS, "pinned_versions": {"redirect": 1}}
+    on_pin = [
+        Association(None, "viewer-request", ARN.format("redirect", 1)),
+        Association(None, "origin-response", ARN.format("security-headers", 1)),
+    ]
+    assert wiring_problems(repo_demo, pinned, on_pin) == []
+    on_latest = [on_pin[1], Association(None, "viewer-request", ARN.format("redirect", 2))]
+    [problem] = wiring_problems(repo_demo, pinned, on_latest)
+    assert "not the version rolled back to" in problem
+    assert problem.endswith(f"({ARN.format('redirect', 1)})")

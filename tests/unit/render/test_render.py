@@ -42,10 +42,20 @@ def test_demo_files(demo):
 
 def test_triggers_point_at_published_numbered_versions(demo):
     text = rendered(demo).files["distribution.tf"]
-    associations = re.findall(r'event_type\s+= "([a-z-]+)"\n\s+lambda_arn\s+= (\S+)', text)
+    associations = re.findall(r'event_type\s+= "([a-z-]+)"\n\s+lambda_arn\s+= (.+)', text)
+    # The version a rollback pinned (edgeform rollback), else the version just published.
     assert associations == [
-        ("viewer-request", "aws_lambda_function.redirect.qualified_arn"),
-        ("origin-response", "aws_lambda_function.security-headers.qualified_arn"),
+        (
+            "viewer-request",
+            'try("${aws_lambda_function.redirect.arn}:${var.pinned_versions["redirect"]}", '
+            "aws_lambda_function.redirect.qualified_arn)",
+        ),
+        (
+            "origin-response",
+            'try("${aws_lambda_function.security-headers.arn}:'
+            '${var.pinned_versions["security-headers"]}", '
+            "aws_lambda_function.security-headers.qualified_arn)",
+        ),
     ]
     functions = rendered(demo).files["functions.tf"]
     assert functions.count("publish = true") == 2
@@ -69,8 +79,9 @@ def test_lambda_side_uses_the_us_east_1_provider(demo):
 def test_local_target_points_every_service_at_the_embedded_endpoint(demo):
     providers = rendered(demo).files["providers.tf"]
     assert providers.count("= var.aws_endpoint") == 12
-    assert "variables.tf" not in rendered(demo, target="aws").files
-    assert "var.aws_endpoint" not in rendered(demo, target="aws").files["providers.tf"]
+    aws = rendered(demo, target="aws").files
+    assert "aws_endpoint" not in aws["variables.tf"]  # only pinned_versions, for rollback
+    assert "var.aws_endpoint" not in aws["providers.tf"]
 
 
 def test_bucket_is_private_and_only_this_distribution_reads_it(demo):

@@ -5,8 +5,9 @@
              -> plan -> apply (skipped when the plan is empty) -> outputs -> stage record
              and expiry -> site sync -> invalidation of the changed paths -> wait
              (invalidation, distribution) -> verify (triggers on the versions just published)
-    destroy: protection -> render -> init -> empty the bucket -> plan -destroy -> apply
-             -> forget the stage's record
+    destroy: protection -> render -> init -> empty the bucket -> functions set aside (out of
+             the state, recorded as pending) -> plan -destroy -> apply -> delete the functions
+             CloudFront has let go (the rest wait for gc) -> forget the stage's record
 
 A stage's outputs are read from its state (local file or state bucket), without Terraform.
 
@@ -17,7 +18,7 @@ process environment themselves.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,7 @@ from edgeform.deploy.backend import (
     state_client,
     wanted_backend,
 )
+from edgeform.deploy.pending import Collected, collect, revive, set_aside
 from edgeform.deploy.run import Run
 from edgeform.deploy.terraform import (
     PlanSummary,
@@ -65,6 +67,8 @@ from edgeform.render.stack import RenderedStack, render_stack, write_stack
 from edgeform.state.records import StageRecord, utc
 from edgeform.state.store import StageStore, outputs_of, stage_store
 
+REPLICA_WAIT_AWS = "up to a few hours"
+REPLICA_WAIT_LOCAL = "seconds (on the embedded endpoint)"
 WAIT_HINT = (
     "the deploy itself is done and CloudFront finishes on its own; run `edgeform deploy` "
     "again later to wait and verify (it changes nothing)"
@@ -247,9 +251,22 @@ def endpoint_watched(run: Run, url: str | None) -> Iterator[None]:
         ) from exc
 
 
-def stack_commands(run: Run, url: str | None) -> StackCommands:
+Pins = Mapping[str, int]  # function (config name) -> the version its triggers stay on
+
+
+def stack_commands(run: Run, url: str | None, pins: Pins | None = None) -> StackCommands:
     variables = {"aws_endpoint": url} if run.local and url else {}
+    if pins:  # an HCL object: names are [a-z0-9-], versions integers
+        variables["pinned_versions"] = (
+            "{" + ", ".join(f'"{name}" = {int(v)}' for name, v in sorted(pins.items())) + "}"
+        )
     return StackCommands(terraform(run, url), variables, run.lock_timeout)
+
+
+def current_pins(states: StageStore, slug: str) -> dict[str, int]:
+    """The versions a rollback holds the stage's triggers on, from its state."""
+    values = outputs_of(states.state(slug)) or {}
+    return {str(k): int(v) for k, v in (values.get("pinned_versions") or {}).items()}
 
 
 def store(run: Run, url: str | None) -> StageStore:
@@ -273,7 +290,9 @@ def init(run: Run, stack: StackCommands, states: StageStore) -> None:
 
 
 def plan(run: Run) -> PlanSummary:
-    return _planned(run).summary
+    """What a deploy would change; a rolled-back function's triggers stay where they are (a
+    plan right after a rollback is clean), where a plain deploy would return them."""
+    return _planned(run, lambda current: current).summary
 
 
 @dataclass(frozen=True)
@@ -288,8 +307,9 @@ class Planned:
     summary: PlanSummary
 
 
-def _planned(run: Run) -> Planned:
-    """Build, site, render, lint, write, endpoint, init and plan.
+def _planned(run: Run, pin: Callable[[Pins], Pins] | None = None) -> Planned:
+    """Build, site, render, lint, write, endpoint, init and plan. `pin` gives the versions
+    to hold triggers on from the current ones (none: every trigger on the latest version).
     Every check on the project's own files comes before the first change anywhere."""
     bundles = build(run)
     files = site(run)
@@ -297,7 +317,8 @@ def _planned(run: Run) -> Planned:
     url = endpoint_url(run)
     with endpoint_watched(run, url):
         states = store(run, url)
-        stack = stack_commands(run, url)
+        pins = pin(current_pins(states, run.context.stage.slug)) if pin else None
+        stack = stack_commands(run, url, pins)
         init(run, stack, states)
         adopt(run, stack, url, rendered)
         with run.console.step("plan") as step:
@@ -306,8 +327,11 @@ def _planned(run: Run) -> Planned:
     return Planned(files, url, stack, states, summary)
 
 
-def deploy(run: Run, ttl: int | None = None) -> DeployResult:
-    """Deploy the stage; `ttl` (seconds, else the target's default) sets when it expires."""
+def deploy(
+    run: Run, ttl: int | None = None, pin: Callable[[Pins], Pins] | None = None
+) -> DeployResult:
+    """Deploy the stage; `ttl` (seconds, else the target's default) sets when it expires;
+    `pin` holds triggers on older versions (`rollback`; a plain deploy releases every pin)."""
     target = run.context.target
     if run.environ.get("CI") and target.kind == "aws" and target.state is None:
         run.console.warn(
@@ -315,11 +339,13 @@ def deploy(run: Run, ttl: int | None = None) -> DeployResult:
             f"job, and no later job can update or destroy the stage; give [targets."
             f"{target.name}] a state bucket (README: Previews per branch in CI)"
         )
-    planned = _planned(run)
+    planned = _planned(run, pin)
     with endpoint_watched(run, planned.url):
         _apply(run, planned.stack, planned.summary)
         outputs = planned.stack.outputs()
         record = record_stage(run, planned, outputs, ttl or run.context.target.ttl)
+        for name in revive(run, planned.states, planned.url):
+            run.console.warn(f"function {name} was pending deletion; it is this stage's again")
         return _publish(run, planned.url, planned.files, outputs, planned.summary, record)
 
 
@@ -445,14 +471,20 @@ def verify(
         step.summary = f"{len(found)} triggers on their published versions, site complete"
 
 
+def existing_endpoint(run: Run) -> str | None:
+    """The local target's endpoint if it is configured or running (never started), else None."""
+    if not run.local:
+        return None
+    target = run.context.target
+    if target.endpoint:
+        return target.endpoint.rstrip("/")
+    running = run.localcloud().status()
+    return running.url if running else None
+
+
 def outputs(run: Run) -> dict[str, Any]:
     """The deployed stage's outputs, read from its state (no Terraform, nothing changed)."""
-    url = None
-    if run.local:
-        target = run.context.target
-        running = None if target.endpoint else run.localcloud().status()
-        url = target.endpoint.rstrip("/") if target.endpoint else running and running.url
-    return _stage_outputs(run, url)
+    return _stage_outputs(run, existing_endpoint(run))
 
 
 def _stage_outputs(run: Run, url: str | None) -> dict[str, Any]:
@@ -507,7 +539,17 @@ def check_destroy_allowed(run: Run, *, force_protected: bool) -> None:
         )
 
 
-def destroy(run: Run, *, force_protected: bool = False) -> PlanSummary:
+@dataclass(frozen=True)
+class DestroyResult:
+    plan: PlanSummary
+    functions: Collected  # the stage's functions: deleted, or pending until their replicas go
+
+    def as_json(self) -> dict[str, Any]:
+        return {"destroyed": list(self.plan.destroys), "functions": self.functions.as_json()}
+
+
+def destroy(run: Run, *, force_protected: bool = False) -> DestroyResult:
+    """Destroy the stage without waiting on Lambda@Edge replicas (see `pending`)."""
     check_destroy_allowed(run, force_protected=force_protected)
     bundles = build(run)
     write(run, render(run, bundles), bundles)
@@ -516,18 +558,40 @@ def destroy(run: Run, *, force_protected: bool = False) -> PlanSummary:
         states = store(run, url)
         stack = stack_commands(run, url)
         init(run, stack, states)
-        current = outputs_of(states.state(run.context.stage.slug))
-        if current and "bucket_name" in current:
+        current = outputs_of(states.state(run.context.stage.slug)) or {}
+        if "bucket_name" in current:
             _empty_bucket(run, current["bucket_name"], url)  # protection was checked above
+        with run.console.step("set aside") as step:
+            names = set_aside(run, stack, states, current, url)
+            step.summary = f"{len(names)} functions out of the state, recorded as pending"
         with run.console.step("plan") as step:
             summary = stack.plan(destroy=True)
             step.summary = summary.describe()
         with run.console.step("destroy") as step:
             if summary.has_changes:
                 stack.apply(summary)
-            states.forget(run.context.stage.slug)
             step.summary = f"{len(summary.destroys)} resources destroyed"
-    return summary
+        functions = _delete_functions(run, states, names, url)
+        states.forget(run.context.stage.slug)
+    return DestroyResult(summary, functions)
+
+
+def _delete_functions(
+    run: Run, states: StageStore, names: Sequence[str], url: str | None
+) -> Collected:
+    with run.console.step("functions") as step:
+        session = AwsSession(run.context.target, url)
+        lam = session.client("lambda", LAMBDA_REGION)
+        collected = collect(lam, session.client("cloudfront", LAMBDA_REGION), states, names)
+        step.summary = f"{len(collected.deleted)} deleted, {len(collected.pending)} pending"
+    if collected.pending:
+        run.console.warn(
+            f"{len(collected.pending)} functions still have replicas at the edge and wait for "
+            f"`edgeform gc` ({', '.join(collected.pending)}); CloudFront removes replicas "
+            f"{REPLICA_WAIT_LOCAL if run.local else REPLICA_WAIT_AWS} after the distribution "
+            "goes, and gc deletes the functions then"
+        )
+    return collected
 
 
 def _empty_bucket(run: Run, bucket: str, url: str | None) -> None:

@@ -13,10 +13,21 @@ from edgeform.model.lambda_edge import VERSION_ARN
 from edgeform.model.project import Project
 
 
+def _pinned(qualified_arn: str, pin: object) -> str:
+    """The ARN a trigger must name: the pinned version (edgeform rollback), else the latest."""
+    if pin is None:
+        return qualified_arn
+    return f"{qualified_arn.rsplit(':', 1)[0]}:{int(str(pin))}"
+
+
 def wiring_problems(
     project: Project, outputs: Mapping[str, Any], found: Iterable[Association]
 ) -> list[str]:
-    published = {name: fn["qualified_arn"] for name, fn in outputs["functions"].items()}
+    pins = outputs.get("pinned_versions") or {}
+    published = {
+        name: _pinned(fn["qualified_arn"], pins.get(name))
+        for name, fn in outputs["functions"].items()
+    }
     expected = {
         (b.path_pattern, t.event): (t.function, published[t.function])
         for b in project.all_behaviors
@@ -32,7 +43,10 @@ def wiring_problems(
         elif not VERSION_ARN.match(got):
             problems.append(f"{where}: wired to {got}, not a numbered version")
         elif got != arn:
-            problems.append(f"{where}: wired to {got}, not the version just published ({arn})")
+            wanted = (
+                "the version rolled back to" if function in pins else "the version just published"
+            )
+            problems.append(f"{where}: wired to {got}, not {wanted} ({arn})")
     for key in sorted(set(actual) - set(expected), key=str):
         problems.append(
             f"{key[1]} of behavior {key[0] or 'default'}: unexpected function {actual[key]}"

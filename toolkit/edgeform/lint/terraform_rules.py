@@ -26,6 +26,12 @@ from edgeform.model.lambda_edge import (
 LAMBDA: Final = "aws_lambda_function"
 TRUSTED: Final = TRUSTED_PRINCIPALS
 QUALIFIED_REF: Final = re.compile(r"^aws_lambda_function\.([\w-]+)\.qualified_arn$")
+# What edgeform renders: the version a rollback pinned, else the version just published.
+PINNABLE_REF: Final = re.compile(
+    r'^try\("\$\{aws_lambda_function\.(?P<fn>[\w-]+)\.arn\}:'
+    r'\$\{var\.pinned_versions\["(?P=fn)"\]\}", '
+    r"aws_lambda_function\.(?P=fn)\.qualified_arn\)$"
+)
 POLICY_REF: Final = re.compile(r"^data\.aws_iam_policy_document\.([\w-]+)\.json$")
 # Function settings Lambda@Edge refuses (reference section 1), with the fix for each.
 REFUSED: Final = {
@@ -90,7 +96,7 @@ class _Checks:
                     self._version(dist, functions, association.value("lambda_arn") or "")
 
     def _version(self, dist: Block, functions: Mapping[str, Block], arn: str) -> None:
-        ref = QUALIFIED_REF.match(arn)
+        ref = QUALIFIED_REF.match(arn) or PINNABLE_REF.match(arn)
         if ref and ref.group(1) in functions:
             fn = functions[ref.group(1)]
             if fn.body.value("publish") != "true":
