@@ -38,6 +38,33 @@ PACKAGE_BYTES: Final[Mapping[Side, int]] = {"viewer": 1_048_576, "origin": 52_42
 MEMORY_RANGE_MB: Final = range(128, 10240 + 1)
 TIMEOUT_RANGE_SECONDS: Final = range(1, 30 + 1)
 EDGE_REGION: Final = "us-east-1"
+# Where a replica runs, and logs: the Regions with CloudFront regional edge caches (the list
+# as of 2022, from Gruntwork's lambda-edge-log-group module). Logs go to a group named after
+# the function with the Region it was created in (edge-functions-logs.md).
+EDGE_LOG_REGIONS: Final = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "sa-east-1",
+)
+# What CloudWatch Logs accepts as a retention, in days.
+LOG_RETENTION_DAYS: Final = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+                             1096, 1827, 2192, 2557, 2922, 3288, 3653)  # fmt: skip
+
+
+def edge_log_group(function_name: str) -> str:
+    return f"/aws/lambda/{EDGE_REGION}.{function_name}"
+
+
 # What a trigger must name: a numbered version of a us-east-1 function, never $LATEST or an alias.
 VERSION_ARN: Final = re.compile(r"^arn:aws[a-z-]*:lambda:us-east-1:\d{12}:function:[^:]+:\d+$")
 # Section 1: what else a function must be.

@@ -133,6 +133,16 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
             [f"{arn}:cloudfront::{account}:origin-access-control/*"],
         ),
         _allow(
+            "EdgeLogsInEveryRegion",  # edgeform logs, and its --retention-days
+            ["logs:FilterLogEvents", "logs:PutRetentionPolicy"],
+            [f"{arn}:logs:*:{account}:log-group:/aws/lambda/{EDGE_REGION}.{names}"],
+        ),
+        _allow(
+            "FindEdgeLogGroups",
+            ["logs:DescribeLogGroups"],
+            [f"{arn}:logs:*:{account}:log-group:*"],
+        ),
+        _allow(
             "FindStagesResources",  # adoption of an interrupted deploy's leftovers
             ["cloudfront:ListDistributions", "cloudfront:ListOriginAccessControls"],
             ["*"],
