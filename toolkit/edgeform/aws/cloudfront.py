@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from edgeform.aws.boundary import GuardedClient
+from edgeform.errors import AwsError
 
 # Past this many paths one wildcard is cheaper (AWS bills invalidation paths) and as quick.
 MAX_PATHS: Final = 15
@@ -60,6 +61,32 @@ class CloudFront:
 
     def associations(self, distribution_id: str) -> list[Association]:
         return associations_of(self.config(distribution_id))
+
+    def disable(self, distribution_id: str) -> bool:
+        """Disable the distribution (AWS deletes only disabled, deployed ones). False when it
+        is gone already; True when it is disabled (now, or before)."""
+        try:
+            got = self.client.get_distribution_config(Id=distribution_id)
+        except AwsError as exc:
+            if exc.code == "NoSuchDistribution":
+                return False
+            raise
+        config = got["DistributionConfig"]
+        if config.get("Enabled"):
+            config["Enabled"] = False
+            self.client.update_distribution(
+                Id=distribution_id, IfMatch=got["ETag"], DistributionConfig=config
+            )
+        return True
+
+    def delete(self, distribution_id: str) -> None:
+        """Delete a disabled, deployed distribution (with its current ETag)."""
+        try:
+            etag = self.client.get_distribution(Id=distribution_id)["ETag"]
+            self.client.delete_distribution(Id=distribution_id, IfMatch=etag)
+        except AwsError as exc:
+            if exc.code != "NoSuchDistribution":
+                raise
 
 
 def associations_of(config: dict[str, Any]) -> list[Association]:

@@ -6,7 +6,8 @@
              and expiry -> site sync -> invalidation of the changed paths -> wait
              (invalidation, distribution) -> verify (triggers on the versions just published)
     destroy: protection -> render -> init -> empty the bucket -> functions set aside (out of
-             the state, recorded as pending) -> plan -destroy -> apply -> delete the functions
+             the state, recorded as pending) -> distribution disabled, deployed, deleted
+             -> plan -destroy -> apply (the rest) -> delete the functions
              CloudFront has let go (the rest wait for gc) -> forget the stage's record
 
 A stage's outputs are read from its state (local file or state bucket), without Terraform.
@@ -68,7 +69,7 @@ from edgeform.state.records import StageRecord, utc
 from edgeform.state.store import StageStore, outputs_of, stage_store
 
 REPLICA_WAIT_AWS = "up to a few hours"
-REPLICA_WAIT_LOCAL = "seconds (on the embedded endpoint)"
+REPLICA_WAIT_LOCAL = "within a minute on the embedded endpoint"
 WAIT_HINT = (
     "the deploy itself is done and CloudFront finishes on its own; run `edgeform deploy` "
     "again later to wait and verify (it changes nothing)"
@@ -541,11 +542,16 @@ def check_destroy_allowed(run: Run, *, force_protected: bool) -> None:
 
 @dataclass(frozen=True)
 class DestroyResult:
-    plan: PlanSummary
+    plan: PlanSummary  # what Terraform destroyed
+    distribution: str | None  # deleted by edgeform itself, before Terraform's destroy
     functions: Collected  # the stage's functions: deleted, or pending until their replicas go
 
     def as_json(self) -> dict[str, Any]:
-        return {"destroyed": list(self.plan.destroys), "functions": self.functions.as_json()}
+        return {
+            "destroyed": list(self.plan.destroys),
+            "distribution": self.distribution,
+            "functions": self.functions.as_json(),
+        }
 
 
 def destroy(run: Run, *, force_protected: bool = False) -> DestroyResult:
@@ -564,6 +570,9 @@ def destroy(run: Run, *, force_protected: bool = False) -> DestroyResult:
         with run.console.step("set aside") as step:
             names = set_aside(run, stack, states, current, url)
             step.summary = f"{len(names)} functions out of the state, recorded as pending"
+        distribution = current.get("distribution_id")
+        if distribution:
+            _retire_distribution(run, stack, distribution, url)
         with run.console.step("plan") as step:
             summary = stack.plan(destroy=True)
             step.summary = summary.describe()
@@ -573,7 +582,33 @@ def destroy(run: Run, *, force_protected: bool = False) -> DestroyResult:
             step.summary = f"{len(summary.destroys)} resources destroyed"
         functions = _delete_functions(run, states, names, url)
         states.forget(run.context.stage.slug)
-    return DestroyResult(summary, functions)
+    return DestroyResult(summary, distribution, functions)
+
+
+DISTRIBUTION_ADDRESS = "aws_cloudfront_distribution.site"
+
+
+def _retire_distribution(
+    run: Run, stack: StackCommands, distribution_id: str, url: str | None
+) -> None:
+    """Disable the distribution, wait until CloudFront has deployed that, delete it, and drop
+    it from the state: what AWS requires, polled at edgeform's pace (every 0.5 s on the
+    embedded endpoint, 15 s on AWS) instead of the AWS provider's fixed delays."""
+    with run.console.step("distribution") as step:
+        session = AwsSession(run.context.target, url)
+        cloudfront = CloudFront(session.client("cloudfront", LAMBDA_REGION))
+        if cloudfront.disable(distribution_id):
+            wait_until(
+                f"distribution {distribution_id} to deploy its disabling",
+                lambda: cloudfront.status(distribution_id),
+                DEPLOYED,
+                run.poll(),
+                "run edgeform destroy again later: it carries on from there",
+            )
+            cloudfront.delete(distribution_id)
+        if DISTRIBUTION_ADDRESS in stack.state_addresses():
+            stack.state_rm([DISTRIBUTION_ADDRESS])
+        step.summary = f"{distribution_id} disabled and deleted"
 
 
 def _delete_functions(
@@ -589,7 +624,7 @@ def _delete_functions(
             f"{len(collected.pending)} functions still have replicas at the edge and wait for "
             f"`edgeform gc` ({', '.join(collected.pending)}); CloudFront removes replicas "
             f"{REPLICA_WAIT_LOCAL if run.local else REPLICA_WAIT_AWS} after the distribution "
-            "goes, and gc deletes the functions then"
+            "went, and gc deletes the functions then"
         )
     return collected
 
