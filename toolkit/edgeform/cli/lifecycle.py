@@ -7,27 +7,17 @@ import sys
 
 import click
 
-from edgeform.cli.options import about, pass_run
+from edgeform.cli.options import about, pass_run, seconds
 from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run
 from edgeform.errors import EXIT_CHANGES, EXIT_OK, UsageError
-from edgeform.model.state import parse_duration
-
-
-def _ttl(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return parse_duration(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 @click.command()
 @click.option(
     "--ttl",
     metavar="DURATION",
-    callback=_ttl,
+    callback=seconds,
     help="Expire the stage this long after this deploy (7d, 12h; default: the target's ttl). "
     "`edgeform gc --expired` destroys expired stages.",
 )

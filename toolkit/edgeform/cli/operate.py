@@ -6,19 +6,11 @@ import json
 
 import click
 
-from edgeform.cli.options import about, pass_run
+from edgeform.cli.options import about, pass_run, seconds
 from edgeform.deploy import edge_logs
 from edgeform.deploy import versions as stage_versions
 from edgeform.deploy.run import Run
 from edgeform.model.lambda_edge import LOG_RETENTION_DAYS
-from edgeform.model.state import parse_duration
-
-
-def _duration(ctx: click.Context, param: click.Parameter, value: str) -> int:
-    try:
-        return parse_duration(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 def _retention(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
@@ -31,7 +23,7 @@ def _retention(ctx: click.Context, param: click.Parameter, value: int | None) ->
 
 @click.command()
 @click.argument("function", required=False)
-@click.option("--since", default="10m", show_default=True, callback=_duration, metavar="DURATION",
+@click.option("--since", default="10m", show_default=True, callback=seconds, metavar="DURATION",
               help="How far back to read (30s, 10m, 2h, 1d).")  # fmt: skip
 @click.option("--follow", is_flag=True, help="Keep printing new events until Ctrl-C.")
 @click.option("--retention-days", type=int, callback=_retention, metavar="N",

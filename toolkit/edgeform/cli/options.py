@@ -26,6 +26,7 @@ from edgeform.errors import NoStageError
 from edgeform.model.context import StageContext
 from edgeform.model.project import Project
 from edgeform.model.stage import git_branch, resolve_stage
+from edgeform.model.state import parse_duration
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The stage of local work (serve, invoke) when no stage is named anywhere: its build config.
@@ -126,6 +127,16 @@ terraform_option = click.option(
     metavar="PATH",
     help="terraform or tofu binary (default: EDGEFORM_TERRAFORM_BIN, terraform).",
 )
+
+
+def seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """A click callback: "7d", "30m", "90s" -> seconds (None stays None), or a usage error."""
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _terraform_duration(ctx: click.Context, param: click.Parameter, value: str) -> str:

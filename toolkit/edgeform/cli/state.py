@@ -9,12 +9,11 @@ import click
 
 from edgeform.aws.session import AwsSession
 from edgeform.aws.state_bucket import bootstrap_state_bucket
-from edgeform.cli.options import about, pass_run, pass_target_run
+from edgeform.cli.options import about, pass_run, pass_target_run, seconds
 from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run, TargetRun
 from edgeform.deploy.stages import gc_expired, gc_functions, list_stages, target_endpoint
 from edgeform.errors import EdgeformError, UsageError
-from edgeform.model.state import parse_duration
 from edgeform.render.iam_policy import deploy_policy
 
 
@@ -86,13 +85,6 @@ def _when(iso: str | None, missing: str = "-") -> str:
     return iso or missing
 
 
-def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> int:
-    try:
-        return parse_duration(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
 @click.command()
 @click.option("--expired", is_flag=True, help="Also destroy the stages whose expiry has passed.")
 @click.option("--dry-run", is_flag=True, help="Say what would be destroyed; change nothing.")
@@ -102,7 +94,7 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> int:
     default="30m",
     show_default=True,
     metavar="DURATION",
-    callback=_seconds,
+    callback=seconds,
     help="How long --wait retries.",
 )
 @pass_target_run(terraform=True)
