@@ -146,10 +146,11 @@ ERRORS = [
     ),
     (
         "LE202",
-        template_edit("providers.tf.j2", '_settings("us-east-1")', '_settings("eu-west-1")'),
+        # The default provider moved: the functions, which use it in us-east-1, move too.
+        template_edit("providers.tf.j2", "_settings(target.region)", '_settings("eu-west-1")'),
         # Only providers.tf.j2 is overridden: the finding is in the shipped functions.tf.j2.
         str(shipped_templates() / "functions.tf.j2"),
-        "provider",
+        r"^\s+provider =",  # where the template sets the functions' provider
     ),
     (
         "LE203",

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from types import MappingProxyType
 
 import pytest
 
 from edgeform.build.bundle import Bundle
 from edgeform.config import load_project
 from edgeform.errors import RenderError
+from edgeform.model.state import StateBucket
 from edgeform.render.stack import render_stack, write_stack
 from tests.conftest import override_template, stage
 
@@ -70,10 +73,28 @@ def test_source_code_hash_is_the_bundles_sha256(demo):
         assert f'source_code_hash = "{bundle.base64_sha256}"' in stack.files["functions.tf"]
 
 
-def test_lambda_side_uses_the_us_east_1_provider(demo):
-    stack = rendered(demo, target="aws")
+def in_region(project, target_name, region):
+    changed = dataclasses.replace(project.targets[target_name], region=region)
+    return dataclasses.replace(
+        project, targets=MappingProxyType({**project.targets, target_name: changed})
+    )
+
+
+def test_functions_get_a_us_east_1_provider_when_the_target_is_elsewhere(demo):
+    stack = rendered(in_region(demo, "aws", "eu-west-1"), target="aws")
     assert stack.files["functions.tf"].count("provider = aws.us_east_1") == 2
     assert 'alias = "us_east_1"\n\n  region = "us-east-1"' in stack.files["providers.tf"]
+    assert re.search(r'region\s+= "eu-west-1"', stack.files["providers.tf"])
+
+
+@pytest.mark.parametrize("target", ["aws", "local"])
+def test_one_provider_configuration_in_use_when_the_target_is_in_us_east_1(demo, target):
+    # One configuration in use is one provider process per Terraform step, not two. The
+    # alias stays, unused, for the functions of states made when it was used.
+    stack = rendered(demo, target=target)
+    assert "provider =" not in stack.files["functions.tf"]
+    assert "aws.us_east_1" not in "".join(stack.files.values())
+    assert 'alias = "us_east_1"' in stack.files["providers.tf"]
 
 
 def test_local_target_points_every_service_at_the_embedded_endpoint(demo):
@@ -218,11 +239,6 @@ def test_rendering_is_deterministic(demo):
 
 def with_state(project, target_name):
     """The project with a state bucket on one of its targets."""
-    import dataclasses
-    from types import MappingProxyType
-
-    from edgeform.model.state import StateBucket
-
     target = project.targets[target_name]
     changed = dataclasses.replace(target, state=StateBucket("acme-state", "eu-west-1", "ci"))
     targets = MappingProxyType({**project.targets, target_name: changed})
