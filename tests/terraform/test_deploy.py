@@ -117,6 +117,42 @@ def test_second_deploy_changes_nothing(project, first):
     assert [v["Version"] for v in published["Versions"]] == ["$LATEST", "1"]
 
 
+def init_step(result) -> str:
+    return next(line for line in result.stderr.splitlines() if " init " in f"{line} ")
+
+
+def test_a_deploy_runs_terraform_init_only_when_the_lock_file_changed(project, first):
+    unchanged = project.edgeform("deploy", "--stage", "main")
+    assert "providers and backend unchanged since the last init" in init_step(unchanged)
+    # (and, in text, how to see the site: the embedded endpoint's address resolves nowhere)
+    assert "`edgeform serve --from-stage main --target local`" in unchanged.stderr
+    lock_file = project.root / ".edgeform" / "stages" / "local" / "main" / ".terraform.lock.hcl"
+    lock_file.write_text(lock_file.read_text() + "# reviewed\n")
+    touched = project.edgeform("deploy", "--stage", "main")
+    assert "providers ready" in init_step(touched)
+    again = project.edgeform("deploy", "--stage", "main")
+    assert "unchanged since the last init" in init_step(again)
+
+
+def test_drift_behind_edgeforms_back_is_seen_and_repaired(project, first):
+    bucket = first["outputs"]["bucket_name"]
+    s3 = project.client("s3")
+    s3.put_public_access_block(  # someone opens the bucket by hand
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": False,
+            "IgnorePublicAcls": False,
+            "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": False,
+        },
+    )
+    repaired = project.deploy()
+    assert repaired["plan"]["change"] == ["aws_s3_bucket_public_access_block.site"]
+    settings = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert set(settings.values()) == {True}
+    assert project.deploy()["plan"]["change"] == []
+
+
 def test_serve_from_stage_serves_the_deployed_versions_not_the_working_tree(project, first):
     source = project.root / "functions" / "redirect" / "app.py"
     original = source.read_text()

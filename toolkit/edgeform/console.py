@@ -24,11 +24,18 @@ def wants_color(stream: TextIO, environ: Mapping[str, str]) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 error`, `2 errors`, `0 warnings`."""
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
 class Step:
-    """What one step did, filled in by the step while it runs."""
+    """What one step did, filled in by the step while it runs; `failed` marks a step that
+    ran to its end but found the input wrong (lint's errors)."""
 
     def __init__(self) -> None:
         self.summary = ""
+        self.failed = False
 
 
 class Console:
@@ -78,10 +85,9 @@ class Console:
             )
             raise
         elapsed = self.clock.now() - started
+        mark = self._style("✗ ", fg="red") if step.failed else self._style("✓ ", fg="green")
         click.echo(
-            self._style("✓ ", fg="green")
-            + self._style(name, bold=True)
-            + f"  {step.summary} ({elapsed:.2f} s)",
+            mark + self._style(name, bold=True) + f"  {step.summary} ({elapsed:.2f} s)",
             file=self.err,
         )
 

@@ -8,7 +8,8 @@ import click
 
 from edgeform.build.bundle import write_bundles
 from edgeform.cli.options import Options, about, make_run, pass_options, pass_run, stage_options
-from edgeform.deploy import pipeline
+from edgeform.console import counted
+from edgeform.deploy import prepare
 from edgeform.deploy.run import Run
 from edgeform.errors import EXIT_FAILED, ConfigError
 from edgeform.lint import LintReport, lint_config
@@ -24,7 +25,7 @@ def build(run: Run) -> None:
       edgeform build
       edgeform build --stage production --output json
     """
-    bundles = pipeline.build(run)
+    bundles = prepare.build(run)
     write_bundles(bundles, run.context.bundle_dir)
     run.console.result(
         {**about(run), "bundles": [b.as_json() for b in bundles]},
@@ -42,8 +43,8 @@ def render(run: Run) -> None:
       edgeform render
       edgeform render --stage feature/login --target aws --output json
     """
-    bundles = pipeline.build(run)
-    stack = pipeline.write(run, pipeline.render(run, bundles), bundles)
+    bundles = prepare.build(run)
+    stack = prepare.write(run, prepare.render(run, bundles), bundles)
     run.console.result(
         {**about(run), "dir": str(run.stage_dir), "files": sorted(stack.files)},
         str(run.stage_dir),
@@ -60,9 +61,9 @@ def validate(run: Run) -> None:
       edgeform validate
       EDGEFORM_PROVIDER_MIRROR=/opt/tf-plugins edgeform validate --target aws
     """
-    bundles = pipeline.build(run)
-    pipeline.write(run, pipeline.render(run, bundles), bundles)
-    result = pipeline.validate(run, pipeline.terraform(run))
+    bundles = prepare.build(run)
+    prepare.write(run, prepare.render(run, bundles), bundles)
+    result = prepare.validate(run, prepare.terraform(run))
     run.console.result(
         {**about(run), "dir": str(run.stage_dir), "valid": result.valid},
         f"{run.stage_dir}: valid",
@@ -90,8 +91,8 @@ def lint_command(options: Options, stage: str | None, target: str | None, output
     except ConfigError as exc:
         _print_lint(lint_config(exc.problems, options.config_file()), output, {})
         return
-    bundles = pipeline.build(run)
-    report = pipeline.lint(run, bundles, pipeline.render(run, bundles))
+    bundles = prepare.build(run)
+    report = prepare.lint(run, bundles, prepare.render(run, bundles))
     _print_lint(report, output, about(run))
 
 
@@ -105,9 +106,7 @@ def _print_lint(report: LintReport, output: str, about: dict[str, str]) -> None:
                 for finding in findings:
                     click.echo(f"  {finding.text()}")
         errors, warnings = len(report.errors), len(report.warnings)
-        click.echo(
-            f"lint: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        )
+        click.echo(f"lint: {counted(errors, 'error')}, {counted(warnings, 'warning')}")
     click.get_current_context().exit(EXIT_FAILED if report.errors else 0)
 
 

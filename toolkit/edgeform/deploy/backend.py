@@ -9,6 +9,7 @@ of its resources, and edgeform refuses to choose one.
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,13 @@ from edgeform.model.project import Project, Target
 from edgeform.model.state import STATE_FILE
 from edgeform.model.workspace import Workspace
 from edgeform.state.store import StageStore, outputs_of, stage_store
+
+
+class Init(enum.Enum):
+    CURRENT = "providers and backend unchanged since the last init"
+    RAN = "providers ready"
+    MIGRATED = "state moved to the new backend"
+
 
 BACKEND_CACHE: Final = Path(".terraform") / "terraform.tfstate"
 MIGRATED_SUFFIX: Final = ".migrated"
@@ -51,14 +59,6 @@ def open_store(
         bootstrap_state_bucket(s3, target.state.bucket, target.state.region)
         console.info(f"created the state bucket {target.state.bucket} on the embedded endpoint")
     return stage_store(project, target, workspace, s3)
-
-
-def backend_environment(target: Target, url: str | None) -> dict[str, str]:
-    """What the S3 backend needs in Terraform's environment: the embedded endpoint's URL.
-    (An aws target's backend takes AWS_ENDPOINT_URL, where set, from the environment.)"""
-    if target.kind == "local" and target.state is not None and url:
-        return {"AWS_ENDPOINT_URL_S3": url}
-    return {}
 
 
 def _signature(backend: dict[str, Any]) -> tuple[str, ...]:
@@ -110,12 +110,12 @@ def init_backend(
     wanted: tuple[str, ...],
     destination_has_state: Callable[[], bool],
     slug: str,
-) -> bool:
-    """`terraform init`, migrating the state when the backend changed. Returns whether it
-    migrated. `destination_has_state`: whether the new backend already holds resources."""
+) -> Init:
+    """`terraform init` when what it reads changed, migrating the state when the backend
+    changed. Returns what it did. `destination_has_state`: whether the new backend already
+    holds resources."""
     if not needs_migration(stage_dir, wanted):
-        tf.init()
-        return False
+        return Init.RAN if tf.init_if_changed() else Init.CURRENT
     if destination_has_state():
         where = "the state bucket" if wanted[0] == "s3" else "the stage's folder"
         raise StateBackendError(
@@ -124,8 +124,8 @@ def init_backend(
             "keep one: destroy the stage with the old state config, or remove the state you "
             "do not want (its resources stay: a state lists what exists)",
         )
-    tf.init(migrate=True)
+    tf.init_if_changed(migrate=True)
     for leftover in (stage_dir / STATE_FILE, stage_dir / f"{STATE_FILE}.backup"):
         if wanted[0] == "s3" and leftover.is_file():  # copied: keep it, but never use it again
             leftover.replace(leftover.with_name(leftover.name + MIGRATED_SUFFIX))
-    return True
+    return Init.MIGRATED

@@ -28,7 +28,7 @@ from edgeform.deploy.run import Run
 from edgeform.deploy.terraform import StackCommands
 from edgeform.state.pending import PendingFunction
 from edgeform.state.records import utc
-from edgeform.state.store import StageStore
+from edgeform.state.store import StageStore, outputs_of, resource_addresses
 
 FUNCTION_ADDRESS = "aws_lambda_function."
 
@@ -51,12 +51,11 @@ class Collected:
         }
 
 
-def set_aside(
-    run: Run, stack: StackCommands, states: StageStore, outputs: dict[str, Any], url: str | None
-) -> list[str]:
+def set_aside(run: Run, stack: StackCommands, states: StageStore, url: str | None) -> list[str]:
     """Record the stage's functions as pending and take them out of its state."""
-    addresses = sorted(a for a in stack.state_addresses() if a.startswith(FUNCTION_ADDRESS))
-    names = sorted(str(f["name"]) for f in outputs.get("functions", {}).values())
+    state = states.state(run.context.stage.slug)
+    addresses = sorted(a for a in resource_addresses(state) if a.startswith(FUNCTION_ADDRESS))
+    names = sorted(str(f["name"]) for f in (outputs_of(state) or {}).get("functions", {}).values())
     if not addresses:
         return []
     lam = AwsSession(run.context.target, url).client("lambda", LAMBDA_REGION)

@@ -29,32 +29,27 @@ from edgeform.aws.cloudfront import COMPLETED, DEPLOYED, CloudFront, invalidatio
 from edgeform.aws.s3 import SyncResult, empty_bucket, remote_etags, sync_site
 from edgeform.aws.session import LAMBDA_REGION, AwsSession
 from edgeform.aws.tags import set_expiry
-from edgeform.build.bundle import Bundle, write_bundles, zip_bundle
-from edgeform.build.site import SiteFile, site_files
+from edgeform.build.site import SiteFile
 from edgeform.clock import wait_until
 from edgeform.deploy.adopt import candidates, find, write_imports
 from edgeform.deploy.backend import (
-    backend_environment,
+    Init,
     init_backend,
     open_store,
     state_client,
     wanted_backend,
 )
 from edgeform.deploy.pending import Collected, collect, revive, set_aside
+from edgeform.deploy.prepare import build, checked_stack, render, site, terraform, write
 from edgeform.deploy.run import Run
 from edgeform.deploy.terraform import (
     PlanSummary,
     StackCommands,
-    Terraform,
-    ValidateResult,
-    find_terraform,
-    terraform_environment,
 )
 from edgeform.deploy.verify import site_problems, wiring_problems
 from edgeform.errors import (
     AwsError,
     BadInputError,
-    LintError,
     LocalCloudError,
     ProtectedStageError,
     StageNotDeployedError,
@@ -62,11 +57,10 @@ from edgeform.errors import (
     TerraformError,
     VerifyError,
 )
-from edgeform.lint import BundleInfo, LintReport, lint_stack
 from edgeform.localcloud.endpoint import answers, claim_stage_state, stage_belongs_to
-from edgeform.render.stack import RenderedStack, render_stack, write_stack
+from edgeform.render.stack import RenderedStack
 from edgeform.state.records import StageRecord, utc
-from edgeform.state.store import StageStore, outputs_of, stage_store
+from edgeform.state.store import StageStore, outputs_of, resource_addresses, stage_store
 
 REPLICA_WAIT_AWS = "up to a few hours"
 REPLICA_WAIT_LOCAL = "within a minute on the embedded endpoint"
@@ -76,54 +70,11 @@ WAIT_HINT = (
 )
 
 
-def build(run: Run) -> list[Bundle]:
-    """Every function's bundle, in memory: `write` puts them on disk once lint has passed."""
-    ctx = run.context
-    with run.console.step("build") as step:
-        functions = [ctx.project.functions[name] for name in sorted(ctx.project.functions)]
-        installer = run.installer()
-        bundles = [zip_bundle(fn, ctx.build_values, ctx.bundle_dir, installer) for fn in functions]
-        total = sum(b.size for b in bundles)
-        step.summary = f"{len(bundles)} bundles, {total:,} bytes"
-    return bundles
-
-
-def site(run: Run) -> list[SiteFile]:
-    """The site as it will be uploaded: read, and every file checked, before anything else."""
-    with run.console.step("site") as step:
-        files = site_files(run.context.project.site_dir, run.context.build_values)
-        step.summary = f"{len(files)} files, {sum(len(f.data) for f in files):,} bytes"
-    return files
-
-
-def render(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
-    """Render the stack in memory; nothing is written."""
-    ctx = run.context
-    return render_stack(ctx.project, ctx.stage, ctx.target, bundles)
-
-
-def lint(run: Run, bundles: Sequence[Bundle], stack: RenderedStack) -> LintReport:
-    """Every Lambda@Edge rule, on the model, the bundles, the rendered stack and the source."""
-    with run.console.step("lint") as step:
-        infos = [BundleInfo.from_zip(b.function, b.data) for b in bundles]
-        report = lint_stack(run.context.project, infos, stack.files, stack.sources)
-        step.summary = f"{len(report.errors)} errors, {len(report.warnings)} warnings"
-    return report
-
-
-def write(run: Run, stack: RenderedStack, bundles: Sequence[Bundle]) -> RenderedStack:
-    """The stage's folder: the rendered files and the bundles they upload."""
-    with run.console.step("render") as step:
-        write_bundles(bundles, run.context.bundle_dir)
-        write_stack(stack, run.stage_dir)
-        step.summary = f"{len(stack.files)} files in {run.stage_dir}"
-    return stack
-
-
-def adopt(run: Run, stack: StackCommands, url: str | None, rendered: RenderedStack) -> None:
+def adopt(run: Run, states: StageStore, url: str | None, rendered: RenderedStack) -> None:
     """Take over what an interrupted deploy created but did not record (see `adopt`)."""
     with run.console.step("adopt") as step:
-        missing = candidates(run.context, rendered.files, stack.state_addresses())
+        recorded = resource_addresses(states.state(run.context.stage.slug))
+        missing = candidates(run.context, rendered.files, recorded)
         session = AwsSession(run.context.target, url)
         found = find(run.context, session, missing) if missing else []
         write_imports(run.stage_dir, found)
@@ -133,52 +84,6 @@ def adopt(run: Run, stack: StackCommands, url: str | None, rendered: RenderedSta
                 "(an interrupted deploy?): the plan imports it"
             )
         step.summary = f"{len(found)} to import" if found else "the state knows everything"
-
-
-def checked_stack(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
-    """Render once, lint that stack, stop on an error, else write it."""
-    stack = render(run, bundles)
-    report = lint(run, bundles, stack)
-    for finding in report.warnings:
-        run.console.warn(finding.text())
-    if report.errors:
-        for finding in report.errors:
-            run.console.error(finding.text())
-        first = report.errors[0]
-        raise LintError(
-            f"lint found {len(report.errors)} error(s), {first.rule} first; nothing was "
-            "rendered and no endpoint was touched",
-            "fix them (edgeform lint lists them), then deploy again",
-        )
-    return write(run, stack, bundles)
-
-
-def terraform(run: Run, url: str | None = None) -> Terraform:
-    binary = find_terraform(run.terraform_bin, run.environ)
-    env = terraform_environment(run.environ, run.context.workspace.base)
-    env.update(backend_environment(run.context.target, url))
-    return Terraform(run.stage_dir, binary, env, run.console.detail, color=run.console.color)
-
-
-def validate(run: Run, tf: Terraform) -> ValidateResult:
-    with run.console.step("init") as step:
-        tf.init(backend=False)
-        step.summary = "providers ready"
-    with run.console.step("validate") as step:
-        unformatted = tf.fmt_check()
-        if unformatted:
-            raise TerraformError(
-                f"rendered files are not terraform fmt clean: {unformatted}",
-                f"a template is misformatted; run terraform fmt -diff in {run.stage_dir}",
-            )
-        result = tf.validate()
-        if not result.valid:
-            problems = "\n".join(f"{d.where}: {d.summary}: {d.detail}" for d in result.diagnostics)
-            raise TerraformError(
-                "the rendered stack is not valid", "fix the template", stderr=problems
-            )
-        step.summary = "fmt clean, valid"
-    return result
 
 
 # --- deploy, plan, outputs, destroy -------------------------------------------------------
@@ -278,16 +183,16 @@ def store(run: Run, url: str | None) -> StageStore:
 def init(run: Run, stack: StackCommands, states: StageStore) -> None:
     ctx = run.context
     with run.console.step("init") as step:
-        moved = init_backend(
+        done = init_backend(
             stack.tf,
             run.stage_dir,
             wanted_backend(ctx),
             lambda: outputs_of(states.state(ctx.stage.slug)) is not None,
             ctx.stage.slug,
         )
-        if moved:
+        if done is Init.MIGRATED:
             run.console.warn(f"moved stage {ctx.stage.slug}'s state to {states.where}")
-        step.summary = f"providers ready, state in {states.where}"
+        step.summary = f"{done.value}, state in {states.where}"
 
 
 def plan(run: Run) -> PlanSummary:
@@ -321,7 +226,7 @@ def _planned(run: Run, pin: Callable[[Pins], Pins] | None = None) -> Planned:
         pins = pin(current_pins(states, run.context.stage.slug)) if pin else None
         stack = stack_commands(run, url, pins)
         init(run, stack, states)
-        adopt(run, stack, url, rendered)
+        adopt(run, states, url, rendered)
         with run.console.step("plan") as step:
             summary = stack.plan()
             step.summary = summary.describe()
@@ -343,7 +248,7 @@ def deploy(
     planned = _planned(run, pin)
     with endpoint_watched(run, planned.url):
         _apply(run, planned.stack, planned.summary)
-        outputs = planned.stack.outputs()
+        outputs = outputs_of(planned.states.state(run.context.stage.slug)) or {}
         record = record_stage(run, planned, outputs, ttl or run.context.target.ttl)
         for name in revive(run, planned.states, planned.url):
             run.console.warn(f"function {name} was pending deletion; it is this stage's again")
@@ -368,9 +273,12 @@ def record_stage(
             distribution_id=outputs["distribution_id"],
             bucket=outputs["bucket_name"],
         )
+        previous = planned.states.record(ctx.stage.slug)
         planned.states.put_record(record)
-        set_expiry(AwsSession(ctx.target, planned.url), outputs, record.as_json()["expires_at"])
         expiry = record.as_json()["expires_at"]
+        if expiry or (previous is not None and previous.expires_at is not None):
+            # (Without a TTL now or before, there is no tag to set or remove.)
+            set_expiry(AwsSession(ctx.target, planned.url), outputs, expiry)
         step.summary = f"expires {expiry}" if expiry else "never expires"
     return record
 
@@ -568,11 +476,11 @@ def destroy(run: Run, *, force_protected: bool = False) -> DestroyResult:
         if "bucket_name" in current:
             _empty_bucket(run, current["bucket_name"], url)  # protection was checked above
         with run.console.step("set aside") as step:
-            names = set_aside(run, stack, states, current, url)
+            names = set_aside(run, stack, states, url)
             step.summary = f"{len(names)} functions out of the state, recorded as pending"
         distribution = current.get("distribution_id")
         if distribution:
-            _retire_distribution(run, stack, distribution, url)
+            _retire_distribution(run, stack, states, distribution, url)
         with run.console.step("plan") as step:
             summary = stack.plan(destroy=True)
             step.summary = summary.describe()
@@ -589,7 +497,7 @@ DISTRIBUTION_ADDRESS = "aws_cloudfront_distribution.site"
 
 
 def _retire_distribution(
-    run: Run, stack: StackCommands, distribution_id: str, url: str | None
+    run: Run, stack: StackCommands, states: StageStore, distribution_id: str, url: str | None
 ) -> None:
     """Disable the distribution, wait until CloudFront has deployed that, delete it, and drop
     it from the state: what AWS requires, polled at edgeform's pace (every 0.5 s on the
@@ -606,7 +514,7 @@ def _retire_distribution(
                 "run edgeform destroy again later: it carries on from there",
             )
             cloudfront.delete(distribution_id)
-        if DISTRIBUTION_ADDRESS in stack.state_addresses():
+        if DISTRIBUTION_ADDRESS in resource_addresses(states.state(run.context.stage.slug)):
             stack.state_rm([DISTRIBUTION_ADDRESS])
         step.summary = f"{distribution_id} disabled and deleted"
 

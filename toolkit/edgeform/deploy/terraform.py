@@ -14,7 +14,9 @@ provider instead of copying it.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -33,6 +35,10 @@ from edgeform.state.lock import lock_from_terraform_error
 MIRROR_ENV: Final = "EDGEFORM_PROVIDER_MIRROR"
 TERRAFORM_BIN_ENV: Final = "EDGEFORM_TERRAFORM_BIN"
 DEFAULT_LOCK_TIMEOUT: Final = "5m"
+LOCK_FILE: Final = ".terraform.lock.hcl"
+INIT_STAMP: Final = Path(".terraform") / "edgeform-init.sha256"
+# The provider a resource or data source comes from is its type's first word (aws_s3_bucket).
+RESOURCE_TYPE: Final = re.compile(r'^(?:resource|data)\s+"([A-Za-z0-9]+)_', re.MULTILINE)
 
 Echo = Callable[[str], None]
 
@@ -167,6 +173,7 @@ class Terraform:
         color: bool = False,
     ) -> None:
         self.working_dir = working_dir
+        self.binary = binary
         self.env = dict(env)
         self.echo = echo
         self.color = color
@@ -248,6 +255,41 @@ class Terraform:
             options.update(migrate_state=IsFlagged, force_copy=IsFlagged)
         self.run(self.command("init", **options), stream=True)
 
+    def init_if_changed(self, *, migrate: bool = False, lock_timeout: str = "0s") -> bool:
+        """`init`, unless nothing it depends on changed since the last successful one in this
+        folder (see `init_inputs`). Returns whether it ran. A migration always runs."""
+        stamp = self.working_dir / INIT_STAMP
+        if not migrate and _read(stamp) == self.init_inputs() and self._providers_installed():
+            return False
+        stamp.unlink(missing_ok=True)  # a failed init must not leave an old stamp that matches
+        self.init(migrate=migrate, lock_timeout=lock_timeout)
+        stamp.write_text(self.init_inputs())  # after: init writes the lock file
+        return True
+
+    def init_inputs(self) -> str:
+        """A digest of what `terraform init` reads: the terraform block and providers
+        (versions.tf, providers.tf, with the backend), the provider of every resource type,
+        the dependency lock file, the CLI config (the provider mirror) and the binary."""
+        folder = self.working_dir
+        digest = hashlib.sha256()
+        for name in ("versions.tf", "providers.tf", LOCK_FILE):
+            digest.update(f"{name}\0{_read(folder / name)}\0".encode())
+        types = sorted({m for tf in folder.glob("*.tf") for m in RESOURCE_TYPE.findall(_read(tf))})
+        digest.update(f"types\0{' '.join(types)}\0".encode())
+        config = self.env.get("TF_CLI_CONFIG_FILE")
+        digest.update(f"config\0{config}\0{_read(Path(config)) if config else ''}\0".encode())
+        binary = Path(self.binary)
+        stat = binary.stat()
+        digest.update(f"binary\0{binary}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        return digest.hexdigest()
+
+    def _providers_installed(self) -> bool:
+        # <host>/<namespace>/<type>/<version>/<os_arch> is a link into the plugin cache, which
+        # a cleaned cache leaves dangling. (rglob would not follow the link.)
+        providers = self.working_dir / ".terraform" / "providers"
+        plugins = list(providers.glob("*/*/*/*/*/terraform-provider-*"))
+        return bool(plugins) and all(p.exists() for p in plugins)
+
     def force_unlock(self, lock_id: str) -> None:
         self.run(self.command("force-unlock", lock_id, force=IsFlagged))
 
@@ -270,6 +312,13 @@ class Terraform:
                 for d in report.get("diagnostics", [])
             ),
         )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _where(diagnostic: Mapping[str, object]) -> str:
@@ -346,7 +395,13 @@ class StackCommands:
             options["destroy"] = IsFlagged
         if self.var_args:
             options["var"] = self.var_args
-        tf.run(tf.command("plan", **options), ok_codes=(PLAN_NO_CHANGES, PLAN_CHANGES), stream=True)
+        planned = tf.run(
+            tf.command("plan", **options), ok_codes=(PLAN_NO_CHANGES, PLAN_CHANGES), stream=True
+        )
+        if planned.returncode == PLAN_NO_CHANGES:
+            # Nothing to add, change, destroy or import: `show -json` would start the
+            # provider again (11% of a no-op deploy) to say so.
+            return PlanSummary(tf.working_dir / PLAN_FILE, (), (), ())
         shown = tf.run(tf.command("show", PLAN_FILE, json=IsFlagged))
         return summarize_plan(tf.working_dir / PLAN_FILE, json.loads(shown.stdout))
 
@@ -358,22 +413,7 @@ class StackCommands:
             stream=True,
         )
 
-    def state_addresses(self) -> set[str]:
-        """Every resource address the stage's state holds (none before a first apply)."""
-        tf = self.tf
-        result = tf.run(tf.command("state list"), ok_codes=(0, 1))  # options after "list"
-        if result.returncode == 1 and "No state file was found" not in result.stderr:
-            raise TerraformError(
-                "terraform state list failed", _hint_for(result.stderr), stderr=result.stderr
-            )
-        return {line.strip() for line in result.stdout.splitlines() if line.strip()}
-
     def state_rm(self, addresses: Sequence[str]) -> None:
         """Forget resources without destroying them (they live on outside Terraform)."""
         tf = self.tf
         tf.run(tf.command("state rm", *addresses, lock_timeout=self.lock_timeout))
-
-    def outputs(self) -> dict[str, Any]:
-        tf = self.tf
-        result = tf.run(tf.command("output", json=IsFlagged))
-        return {name: item.get("value") for name, item in json.loads(result.stdout).items()}

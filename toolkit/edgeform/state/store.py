@@ -40,6 +40,7 @@ class StageStore(Protocol):
 
     def stages(self) -> list[StoredStage]: ...
     def state(self, slug: str) -> dict[str, Any] | None: ...
+    def record(self, slug: str) -> StageRecord | None: ...
     def put_record(self, record: StageRecord) -> None: ...
     def forget(self, slug: str) -> None: ...
     def lock(self, slug: str) -> LockInfo | None: ...
@@ -54,6 +55,20 @@ def outputs_of(state: dict[str, Any] | None) -> dict[str, Any] | None:
     if not state or not state.get("resources"):
         return None
     return {name: item.get("value") for name, item in state.get("outputs", {}).items()}
+
+
+def resource_addresses(state: dict[str, Any] | None) -> set[str]:
+    """Every resource address a state holds, as `terraform state list` prints them, read
+    from the state itself (a Terraform process less)."""
+    addresses = set()
+    for resource in (state or {}).get("resources", []):
+        mode = "data." if resource.get("mode") == "data" else ""
+        module = f"{resource['module']}." if resource.get("module") else ""
+        base = f"{module}{mode}{resource.get('type')}.{resource.get('name')}"
+        for instance in resource.get("instances", []):
+            key = instance.get("index_key")
+            addresses.add(base if key is None else f"{base}[{json.dumps(key)}]")
+    return addresses
 
 
 def _loads(data: bytes | None) -> dict[str, Any] | None:
@@ -82,12 +97,12 @@ class LocalStore:
         found = []
         folders = (p for p in self.folder.iterdir() if p.is_dir() and p.name != PENDING_FOLDER)
         for stage_dir in sorted(folders):
-            record = self._record(stage_dir.name)
+            record = self.record(stage_dir.name)
             if record or outputs_of(self.state(stage_dir.name)) is not None:
                 found.append(StoredStage(stage_dir.name, record))
         return found
 
-    def _record(self, slug: str) -> StageRecord | None:
+    def record(self, slug: str) -> StageRecord | None:
         path = self._file(slug, RECORD_FILE)
         return decode_record(path.read_bytes()) if path.is_file() else None
 
@@ -156,12 +171,12 @@ class BucketStore:
         found = []
         names_by_slug.pop(PENDING_FOLDER, None)
         for slug, names in sorted(names_by_slug.items()):
-            record = self._record(slug) if RECORD_FILE in names else None
+            record = self.record(slug) if RECORD_FILE in names else None
             if record or (STATE_FILE in names and outputs_of(self.state(slug)) is not None):
                 found.append(StoredStage(slug, record))
         return found
 
-    def _record(self, slug: str) -> StageRecord | None:
+    def record(self, slug: str) -> StageRecord | None:
         data = self._get(self._key(slug, RECORD_FILE))
         return decode_record(data) if data is not None else None
 
