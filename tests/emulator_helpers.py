@@ -7,6 +7,7 @@ import http.client
 import re
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from edgeform.build.dependencies import PlatformInstaller
 from edgeform.emulator.chain import EdgeChain
 from edgeform.emulator.server import EdgeServer
+from edgeform.emulator.watcher import DEFAULT_INTERVAL
 from edgeform.emulator.working_tree import ServeSettings, WorkingTreeSource
 from edgeform.model.stage import Stage
 
@@ -82,6 +84,10 @@ class ServerThread:
             asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(30)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
+
+    def after_check_interval(self) -> None:
+        """Wait until the server has surely read the files since the last edit."""
+        time.sleep(DEFAULT_INTERVAL + 0.05)
 
     def request(
         self,

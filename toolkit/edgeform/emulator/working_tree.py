@@ -2,10 +2,11 @@
 
 Each function runs from its bundle's files (sources, installed dependencies and the baked-in
 `edgeform_config.json`), unpacked under `.edgeform/serve/`, so what runs here is what
-`edgeform deploy` would upload. Before each request the sources are compared with what is
-served (file sizes and modification times, a few microseconds for a small project); on a change
-the config, the site and the changed functions are rebuilt, the changed functions' warm workers
-are replaced, and the cache is emptied, as a deploy followed by an invalidation would.
+`edgeform deploy` would upload. A `Watcher` reads the sources' sizes and modification times
+every `check_interval` seconds, off the requests' path; a request compares the last reading with
+what is served, and on a change the config, the site and the changed functions are rebuilt, the
+changed functions' warm workers are replaced, and the cache is emptied, as a deploy followed by
+an invalidation would. An edit is served by every request made one interval after it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from edgeform.emulator.runtimes import (
     worker_command,
 )
 from edgeform.emulator.stack import EdgeBehavior, EdgeTrigger, ServedStack
+from edgeform.emulator.watcher import DEFAULT_INTERVAL, Watcher
 from edgeform.errors import EdgeformError
 from edgeform.model.names import resource_names
 from edgeform.model.project import Behavior, Function, Project
@@ -52,6 +54,7 @@ class ServeSettings:
     stage: Stage
     work_dir: Path  # .edgeform/serve/<stage slug>
     scaling: Scaling = field(default_factory=Scaling)
+    check_interval: float = DEFAULT_INTERVAL  # seconds between two readings of the files
 
 
 def tree_fingerprint(root: Path) -> Iterator[tuple[str, int, int]]:
@@ -69,13 +72,20 @@ def tree_fingerprint(root: Path) -> Iterator[tuple[str, int, int]]:
             yield (entry.path, stat.st_size, stat.st_mtime_ns)
 
 
-def project_fingerprint(config_file: Path, project: Project | None) -> Fingerprint:
+def config_fingerprint(config_file: Path) -> Fingerprint:
     stat = config_file.stat()
-    parts = [(str(config_file), stat.st_size, stat.st_mtime_ns)]
-    if project is not None:
-        for folder in (project.site_dir, *(fn.source for fn in project.functions.values())):
-            parts.extend(tree_fingerprint(folder))
-    return tuple(parts)
+    return ((str(config_file), stat.st_size, stat.st_mtime_ns),)
+
+
+def folders_fingerprint(project: Project | None) -> Fingerprint:
+    if project is None:
+        return ()
+    folders = (project.site_dir, *(fn.source for fn in project.functions.values()))
+    return tuple(part for folder in folders for part in tree_fingerprint(folder))
+
+
+def project_fingerprint(config_file: Path, project: Project | None) -> Fingerprint:
+    return config_fingerprint(config_file) + folders_fingerprint(project)
 
 
 def entries_digest(entries: list[Entry]) -> str:
@@ -117,6 +127,14 @@ def function_code(
     return digest, code
 
 
+@dataclass(frozen=True)
+class Built:
+    project: Project
+    codes: dict[str, tuple[str, FunctionCode]]  # function -> (bundle digest, its code)
+    origin: SiteOrigin
+    reading: tuple[float, Fingerprint]  # the files as they were read: (when, fingerprint)
+
+
 def distribution_id(project_name: str, stage_slug: str) -> str:
     digest = hashlib.sha256(f"{project_name}/{stage_slug}".encode()).hexdigest().upper()
     return "E" + "".join(c for c in digest if c.isalnum())[:13]
@@ -141,32 +159,38 @@ class WorkingTreeSource:
         self._generation = 0
         self._lock = asyncio.Lock()
         self._notes: set[str] = set()
+        self._watcher: Watcher[Fingerprint] = Watcher(
+            lambda: project_fingerprint(self.settings.config_file, self._project),
+            settings.check_interval,
+        )
 
     async def current(self) -> ServedStack:
-        fingerprint = project_fingerprint(self.settings.config_file, self._project)
+        fingerprint = await self._watcher.recent()
         if self._stack is not None and fingerprint == self._fingerprint:
             return self._stack
         async with self._lock:
-            fingerprint = project_fingerprint(self.settings.config_file, self._project)
+            fingerprint = await self._watcher.recent()  # a reload meanwhile recorded its own
             if self._stack is None or fingerprint != self._fingerprint:
-                await self._reload()
+                await self._reload(fingerprint)
             assert self._stack is not None
             return self._stack
 
-    async def _reload(self) -> None:
+    async def _reload(self, seen: Fingerprint) -> None:
         first = self._stack is None
         try:
-            project, codes, origin = await asyncio.to_thread(self._build)
+            built = await asyncio.to_thread(self._build)
         except EdgeformError as exc:
             if first:
                 raise
             self.log("edgeform", f"reload failed, still serving the previous version: {exc}")
             # Remember the broken state so the next request does not rebuild it again.
-            self._fingerprint = project_fingerprint(self.settings.config_file, self._project)
+            self._fingerprint = seen
             return
-        await self._swap_pools(codes)
+        await self._swap_pools(built.codes)
+        project, origin = built.project, built.origin
         self._project = project
-        self._fingerprint = project_fingerprint(self.settings.config_file, project)
+        self._fingerprint = built.reading[1]
+        self._watcher.record(*built.reading)
         self._generation += 1
         self._stack = ServedStack(
             behaviors=tuple(self._behavior(b) for b in project.all_behaviors),
@@ -179,15 +203,21 @@ class WorkingTreeSource:
         if not first:
             self.log("edgeform", f"reloaded (generation {self._generation})")
 
-    def _build(self) -> tuple[Project, dict[str, tuple[str, FunctionCode]], SiteOrigin]:
+    def _build(self) -> Built:
+        """Read the project and build it; its fingerprint is taken before each part is read
+        (an edit meanwhile shows as a change at the next reading, so is never missed)."""
+        started = self._watcher.now()
+        config = config_fingerprint(self.settings.config_file)
         project = load_project(self.settings.config_file)
+        reading = (started, config + folders_fingerprint(project))
         values = project.build_config_for(self.settings.stage.name)
         installer = self.installer(project)
         codes = {
             name: self._function_code(fn, bundle_entries(fn, values, installer))
             for name, fn in project.functions.items()
         }
-        return project, codes, SiteOrigin(site_files(project.site_dir, values), time.time())
+        origin = SiteOrigin(site_files(project.site_dir, values), time.time())
+        return Built(project, codes, origin, reading)
 
     def _function_code(self, function: Function, entries: list[Entry]) -> tuple[str, FunctionCode]:
         digest, code = function_code(function, entries, self.settings.work_dir)
@@ -231,5 +261,6 @@ class WorkingTreeSource:
         )
 
     async def close(self) -> None:
+        await self._watcher.close()
         pools, self._pools = self._pools, {}
         await asyncio.gather(*(pool.close() for _, pool in pools.values()))
