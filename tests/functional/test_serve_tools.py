@@ -21,6 +21,7 @@ from edgeform.emulator.chain import (
     MISS,
     VALIDATION_ERROR,
 )
+from edgeform.emulator.runtimes import FunctionCode, local_node_version, runtime_note
 from tests.emulator_helpers import ServerThread
 from tests.functional.test_emulator_conformance import copy_conformance
 
@@ -111,7 +112,7 @@ def test_invoke_names_the_functions_when_one_is_unknown(demo_dir):
     assert "security-headers" in result.output
 
 
-def test_changes_to_functions_site_and_config_are_served_by_the_next_request(tmp_path):
+def test_changes_to_functions_site_and_config_are_served_after_the_check_interval(tmp_path):
     project = copy_conformance(tmp_path / "p")
     edge = ServerThread(project).start()
     try:
@@ -120,11 +121,13 @@ def test_changes_to_functions_site_and_config_are_served_by_the_next_request(tmp
         assert cached.body == b"// a.js of py/vres\n"
 
         (project / "site" / "py" / "vres" / "a.js").write_text("// edited\n")
+        edge.after_check_interval()
         edited = edge.request("/py/vres/a.js")
         assert (edited.x_cache, edited.body) == (MISS, b"// edited\n")
 
         cases = project / "functions" / "py" / "cases.py"
         cases.write_text(cases.read_text().replace('body="generated"', 'body="generated, edited"'))
+        edge.after_check_interval()
         reloaded = edge.request("/py/vr/a.js?vr=generate")
         assert (reloaded.x_cache, reloaded.body) == (GENERATED, b"generated, edited")
 
@@ -132,13 +135,34 @@ def test_changes_to_functions_site_and_config_are_served_by_the_next_request(tmp
         config.write_text(
             config.read_text().replace('path_pattern = "/py/vr/*"', 'path_pattern = "/py/vx/*"')
         )
+        edge.after_check_interval()
         moved = edge.request("/py/vr/a.js?vr=generate")
         assert moved.x_cache != GENERATED  # the behavior no longer matches this path
 
         config.write_text(config.read_text() + "\n[broken\n")
+        edge.after_check_interval()
         still = edge.request("/py/vx/a.js?vr=generate")
         assert still.x_cache == GENERATED  # a broken edit keeps the last good version
         assert any("reload failed" in line for line in edge.logs)
+    finally:
+        edge.stop()
+
+
+def test_an_edit_under_a_2000_file_site_is_served_after_the_check_interval(tmp_path):
+    project = copy_conformance(tmp_path / "p")
+    for n in range(2000):  # 20 folders of 100 files, beside the site's own
+        folder = project / "site" / "bulk" / f"d{n // 100:02}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"f{n:04}.txt").write_text(f"file {n}\n")
+    edge = ServerThread(project).start()
+    try:
+        deep = "/bulk/d19/f1999.txt"
+        assert edge.request(deep).body == b"file 1999\n"
+        assert edge.request(deep).x_cache == HIT
+        (project / "site" / "bulk" / "d19" / "f1999.txt").write_text("edited\n")
+        edge.after_check_interval()
+        edited = edge.request(deep)
+        assert (edited.x_cache, edited.body) == (MISS, b"edited\n")
     finally:
         edge.stop()
 
@@ -241,3 +265,19 @@ def test_a_malformed_request_is_one_log_line(tmp_path):
         assert not any("Traceback" in line for line in edge.logs)
     finally:
         edge.stop()
+
+
+def test_a_node_function_on_another_node_version_here_gets_a_note(tmp_path):
+    here = local_node_version()
+    assert here is not None  # the suite runs Node.js functions in real node
+    major = int(here.split(".")[0])
+    other = 22 if major != 22 else 20
+
+    def code(runtime: str) -> FunctionCode:
+        return FunctionCode("headers", runtime, "index.handler", tmp_path, 128, 5)
+
+    note = runtime_note(code(f"nodejs{other}.x"))
+    assert note == (
+        f"headers: Lambda runs nodejs{other}.x; node here is v{here}, so it runs on Node.js {major}"
+    )
+    assert runtime_note(code(f"nodejs{major}.x")) is None

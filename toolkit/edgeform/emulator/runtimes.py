@@ -100,7 +100,27 @@ def runtime_note(code: FunctionCode) -> str | None:
             f"{code.name}: Lambda runs {code.runtime}; no python{code.runtime[6:]} here, "
             f"so it runs on Python {here}"
         )
+    if code.language == "node":
+        here = local_node_version()
+        if here is not None and here.split(".")[0] != str(code.node_major):
+            return (
+                f"{code.name}: Lambda runs {code.runtime}; node here is v{here}, so it runs "
+                f"on Node.js {here.split('.')[0]}"
+            )
     return None
+
+
+@functools.cache
+def local_node_version() -> str | None:
+    """The version of the `node` on the PATH (`22.11.0`), None without one."""
+    node = shutil.which("node")
+    if node is None:
+        return None
+    try:
+        printed = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return printed.stdout.strip().removeprefix("v") or None
 
 
 def worker_command(code: FunctionCode) -> list[str]:
