@@ -290,3 +290,59 @@ def test_destroy_without_yes_and_no_terminal_exits_2_at_once(run, demo_dir):
     assert "pass --yes" in result.stderr
     assert "Destroy stage" not in result.output
     assert not (demo_dir / ".edgeform").exists()
+
+
+LOADS_ON_EXIT = """
+import atexit, json, sys
+heavy = ("boto3", "botocore", "aiohttp", "moto", "python_terraform")
+atexit.register(lambda: print("loaded:", json.dumps(sorted({m.split(".")[0] for m in sys.modules
+                                                            if m.split(".")[0] in heavy}))))
+sys.argv = ["edgeform", *sys.argv[1:]]
+from edgeform.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["--version"], set()),
+        (["lint", "--stage", "main"], {"python_terraform"}),
+        (["render", "--stage", "main"], {"python_terraform"}),
+        (["deploy", "--help"], {"boto3", "botocore", "python_terraform"}),
+    ],
+)
+def test_commands_import_only_what_they_use(demo_dir, args, allowed):
+    # boto3 alone is 100 ms of start-up; --version, lint and render never call AWS.
+    out = subprocess.run(
+        [sys.executable, "-c", LOADS_ON_EXIT, *args],
+        cwd=demo_dir, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    loaded = out.stdout.strip().splitlines()[-1]
+    assert loaded.startswith("loaded:"), out
+    assert set(json.loads(loaded.removeprefix("loaded:"))) <= allowed
+
+
+def test_a_failure_under_output_json_is_json_on_stdout(run):
+    result = run("outputs", "--stage", "never-deployed", "--output", "json")
+    assert result.exit_code == 2
+    failure = json.loads(result.stdout)
+    assert failure == {
+        "error": "stage never-deployed is not deployed on target local",
+        "hint": "run edgeform deploy --stage never-deployed first",
+        "exit": 2,
+    }
+    assert "error: stage never-deployed" in result.stderr  # people still read stderr
+    text = run("outputs", "--stage", "never-deployed")
+    assert (text.exit_code, text.stdout) == (2, "")
+
+
+def test_lint_with_an_error_shows_a_failed_step_and_one_error(run, demo_dir):
+    app = demo_dir / "functions" / "redirect" / "app.py"
+    app.write_text(app.read_text() + "\nimport os\nKEY = os.environ['KEY']\n")
+    config = demo_dir / "edgeform.toml"
+    config.write_text(config.read_text().replace("memory = 128", "memory = 4096", 1))
+    result = run("lint", "--stage", "main")
+    assert result.exit_code == 1
+    assert "✗ lint  1 error, " in result.stderr
+    assert "lint: 1 error, " in result.stdout

@@ -2,16 +2,11 @@
 print. The root group is in `group`; the commands, by what they act on, in `stack` (build,
 render, validate, lint, stage), `lifecycle` (deploy, plan, outputs, destroy), `operate`
 (logs), `state` (bootstrap, stages, gc, unlock, iam-policy), `local` (the embedded endpoint)
-and `edge` (serve, invoke, event)."""
+and `edge` (serve, invoke, event). Each is imported when its command runs (`group`)."""
 
 from __future__ import annotations
 
-from edgeform.cli import edge, lifecycle, local, operate, stack, state
 from edgeform.cli.group import cli
-
-for _module in (stack, lifecycle, operate, state, local, edge):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
 
 
 def main() -> None:

@@ -6,23 +6,67 @@ command line, stage name); 3 `plan` found changes; 130 interrupted. A traceback 
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import click
 
 from edgeform import __version__
-from edgeform.cli.options import Options
+from edgeform.cli.options import OUTPUT_META, Options
 from edgeform.console import Console, wants_color
 from edgeform.errors import EXIT_FAILED, EXIT_INTERRUPTED, EdgeformError
 from edgeform.model.project import CONFIG_FILE
 
+# Every command and the module that defines it, in the order a newcomer meets them (the order
+# of --help). A command's module is imported only when that command runs (or --help lists
+# them all): `edgeform --version` imports no command, `lint` no AWS SDK, `deploy` no aiohttp.
+COMMAND_MODULES: Final = {
+    "serve": "edge",
+    "invoke": "edge",
+    "event": "edge",
+    "lint": "stack",
+    "deploy": "lifecycle",
+    "plan": "lifecycle",
+    "outputs": "lifecycle",
+    "destroy": "lifecycle",
+    "stage": "stack",
+    "stages": "state",
+    "logs": "operate",
+    "versions": "operate",
+    "rollback": "operate",
+    "prune": "operate",
+    "build": "stack",
+    "render": "stack",
+    "validate": "stack",
+    "bootstrap": "state",
+    "gc": "state",
+    "unlock": "state",
+    "iam-policy": "state",
+    "local": "local",
+}
+
 
 class EdgeformGroup(click.Group):
-    """Turns EdgeformError into a message and an exit status; a traceback only with --debug."""
+    """Turns EdgeformError into a message and an exit status; a traceback only with --debug.
+    Loads each command's module on first use (see COMMAND_MODULES)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [
+            *COMMAND_MODULES,
+            *(n for n in super().list_commands(ctx) if n not in COMMAND_MODULES),
+        ]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is None:
+            return super().get_command(ctx, cmd_name)
+        commands = importlib.import_module(f"edgeform.cli.{module}").COMMANDS
+        return next(command for command in commands if command.name == cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -35,6 +79,9 @@ class EdgeformGroup(click.Group):
             stderr = getattr(exc, "stderr", "")
             if stderr:
                 console.detail(stderr)
+            if ctx.meta.get(OUTPUT_META) == "json":  # a pipeline parses every outcome
+                failure = {"error": exc.message, "hint": exc.hint, "exit": exc.exit_code}
+                click.echo(json.dumps(failure, indent=2))
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)

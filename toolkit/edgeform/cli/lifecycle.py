@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 
 import click
@@ -39,6 +40,12 @@ def deploy(run: Run, ttl: int | None) -> None:
         {**about(run), **result.as_json()},
         f"https://{domain}/{run.context.project.default_root_object}",
     )
+    if run.local:  # the embedded endpoint's cloudfront.net name resolves nowhere
+        stage = shlex.quote(run.context.stage.name)
+        run.console.info(
+            f"the embedded endpoint's address does not resolve: see the site with "
+            f"`edgeform serve --from-stage {stage} --target {run.context.target.name}`"
+        )
 
 
 @click.command()

@@ -14,19 +14,18 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import click
 
 from edgeform.config import find_config, load_project
 from edgeform.console import Console, wants_color
 from edgeform.deploy.run import Run, TargetRun
-from edgeform.deploy.terraform import DEFAULT_LOCK_TIMEOUT
 from edgeform.errors import NoStageError
 from edgeform.model.context import StageContext
 from edgeform.model.project import Project
 from edgeform.model.stage import git_branch, resolve_stage
-from edgeform.model.state import parse_duration
+from edgeform.model.state import DEFAULT_LOCK_TIMEOUT, parse_duration
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The stage of local work (serve, invoke) when no stage is named anywhere: its build config.
@@ -113,13 +112,23 @@ def stage_options(func: F) -> F:
     return func
 
 
+OUTPUT_META: Final = "edgeform.output"
+
+
+def _remember_output(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    # ctx.meta is shared with the root group, which prints a failure as JSON when asked.
+    ctx.meta[OUTPUT_META] = value
+    return value
+
+
 output_option = click.option(
     "--output",
     "output",
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="Result format; json for CI.",
+    callback=_remember_output,
+    help="Result format; json for CI (failures too: {error, hint, exit} on stdout).",
 )
 
 terraform_option = click.option(

@@ -15,11 +15,11 @@ from typing import Final
 from edgeform.build.dependencies import DependencyInstaller, PlatformInstaller
 from edgeform.clock import Clock, Poll
 from edgeform.console import Console
-from edgeform.deploy.terraform import DEFAULT_LOCK_TIMEOUT
 from edgeform.localcloud.endpoint import LocalCloud
 from edgeform.model.context import StageContext
 from edgeform.model.project import Project, Target
 from edgeform.model.stage import Stage
+from edgeform.model.state import DEFAULT_LOCK_TIMEOUT
 from edgeform.model.workspace import Workspace
 
 LOCAL_WAIT_SECONDS: Final = 120

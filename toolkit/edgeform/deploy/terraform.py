@@ -30,11 +30,11 @@ from python_terraform import Terraform as _CommandBuilder
 
 from edgeform.deploy.process import run_child
 from edgeform.errors import InterruptedByUser, StateLockedError, TerraformError
+from edgeform.model.state import DEFAULT_LOCK_TIMEOUT
 from edgeform.state.lock import lock_from_terraform_error
 
 MIRROR_ENV: Final = "EDGEFORM_PROVIDER_MIRROR"
 TERRAFORM_BIN_ENV: Final = "EDGEFORM_TERRAFORM_BIN"
-DEFAULT_LOCK_TIMEOUT: Final = "5m"
 LOCK_FILE: Final = ".terraform.lock.hcl"
 INIT_STAMP: Final = Path(".terraform") / "edgeform-init.sha256"
 # The provider a resource or data source comes from is its type's first word (aws_s3_bucket).

@@ -19,6 +19,7 @@ from typing import Final
 
 STATE_FILE: Final = "terraform.tfstate"
 LOCK_SUFFIX: Final = ".tflock"  # Terraform's S3 lock file: the state key plus this
+DEFAULT_LOCK_TIMEOUT: Final = "5m"  # how long Terraform waits for another run's lock
 RECORD_FILE: Final = "stage.json"
 DEFAULT_KEY_PREFIX: Final = "edgeform"
 # The tag that carries a stage's expiry on its resources (set by edgeform, ignored by Terraform).
