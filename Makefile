@@ -50,7 +50,9 @@ wrk:
 serve: $(BIN)/.installed
 	$(BIN)/edgeform serve --port $(PORT) $(if $(STAGE),--stage "$(STAGE)")
 
+# Deploy figures beside the baseline edgeform and raw Terraform, then serve under wrk.
 bench: $(BIN)/.installed wrk
+	$(BIN)/python bench/deploy.py
 	$(BIN)/python bench/serve.py
 
 # A deploy and a no-op redeploy with shared state beside local state (about 4 minutes).

@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/serve.py [--duration 10] [--connections 8]
 
-Three runs, each with wrk (Debian's `wrk`, one thread) as the load generator in its own process:
+Four runs, each with wrk (Debian's `wrk`, one thread) as the load generator in its own process:
   (a) cache hits through a Python viewer-request function: the demo's /script.js
       (viewer request runs on every request; the object comes from the cache);
+  (a') the same with 2,000 more files in the site: what noticing edits costs a big site
+      (printed as a ratio to (a));
   (b) misses through all four triggers: a project whose one behavior has a Python function on
       each trigger, every request a new query string (so a new cache key);
   (c) the floor: the same site files from the stdlib's static file server (bench/static_server.py,
@@ -55,12 +57,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def demo_copy(root: Path, four_triggers: bool) -> Path:
-    project = root / ("four" if four_triggers else "demo")
+def demo_copy(root: Path, four_triggers: bool, bulk_files: int = 0) -> Path:
+    project = root / ("four" if four_triggers else f"demo-{bulk_files}")
     project.mkdir()
     for part in ("edgeform.toml", "functions", "site", "terraform"):
         source = REPO / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    for n in range(bulk_files):  # a big site: folders of 100 files beside the demo's own
+        folder = project / "site" / "bulk" / f"d{n // 100:02}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"f{n:04}.html").write_text(f"<p>page {n}</p>\n")
     if four_triggers:
         (project / "functions" / "pass").mkdir()
         (project / "functions" / "pass" / "app.py").write_text(PASS_THROUGH)
@@ -87,6 +93,7 @@ def start(command: list[str], cwd: Path, ready: str) -> subprocess.Popen[str]:
     raise SystemExit(f"{command} did not start")
 
 
+BIG_SITE = "(a') hits, as (a), +2,000 site files"
 MISSES_LUA = """
 counter = 0
 request = function()
@@ -196,6 +203,7 @@ def main() -> None:
         root = Path(tmp)
         runs = [
             ("(a) hits, Python viewer-request", demo_copy(root, False), "/script.js"),
+            (BIG_SITE, demo_copy(root, False, 2000), "/script.js"),
             ("(b) misses, four Python triggers", demo_copy(root, True), "/script.js"),
         ]
         misses = root / "misses.lua"
@@ -247,6 +255,8 @@ def main() -> None:
             f"{label:36} {figures['rps']:>9} {figures['p50_ms']:>8} {figures['p99_ms']:>8} "
             f"{figures['errors']:>7} {figures['steal_pct']:>8} {figures['cpu_ms']:>10}"
         )
+    small, big = results["(a) hits, Python viewer-request"], results[BIG_SITE]
+    print(f"site of 2,004 files / of 4 files, hits: {big['rps'] / small['rps']:.2f}x requests/s")
 
 
 if __name__ == "__main__":
