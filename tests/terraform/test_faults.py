@@ -70,7 +70,7 @@ def converges(project: Project, stage: str, tmp_path: Path, case: str) -> None:
 def test_sigkill_during_the_apply_converges(project, tmp_path, case, moment):
     stage = f"kill-{case}"
     log = tmp_path / "killed.log"
-    process = project.start("deploy", stage, log)
+    process = project.start("deploy", stage, log, "--verbose")
     wait_for(log, moment, process)
     kill_everything(process.pid)
     process.wait()
@@ -82,7 +82,7 @@ def test_sigkill_during_the_apply_converges(project, tmp_path, case, moment):
 def test_sigint_stops_terraform_cleanly_and_leaves_no_process(project, tmp_path, to_group):
     stage = f"int-{'group' if to_group else 'alone'}"
     log = tmp_path / "interrupted.log"
-    process = project.start("deploy", stage, log)
+    process = project.start("deploy", stage, log, "--verbose")
     wait_for(log, r"Creating\.\.\.", process)
     if to_group:
         os.killpg(process.pid, signal.SIGINT)  # its own session: the group is edgeform's
@@ -100,7 +100,7 @@ def test_sigint_stops_terraform_cleanly_and_leaves_no_process(project, tmp_path,
 def test_the_endpoint_killed_mid_deploy_is_named(terraform_environ, tmp_path):
     project = Project(copy_demo(tmp_path / "demo"), terraform_environ)
     log = tmp_path / "deploy.log"
-    process = project.start("deploy", "main", log)
+    process = project.start("deploy", "main", log, "--verbose")
     try:
         wait_for(log, r"Creating\.\.\.", process)
         endpoint = project.cloud.status()

@@ -195,7 +195,7 @@ def test_a_deploy_killed_during_apply_leaves_a_lock_that_unlock_clears(shared):
     handler = shared.a.root / "functions" / "redirect" / "app.py"
     handler.write_text(handler.read_text() + "\n# changed: a new version to publish\n")
     log = shared.log("killed")
-    process = shared.a.start("deploy", "feature/b", log, "--ttl", "7d")
+    process = shared.a.start("deploy", "feature/b", log, "--ttl", "7d", "--verbose")
     wait_for(log, r"aws_lambda_function\.\S+: Modifying\.\.\.", process)
     lock = json.loads(
         shared.client("s3")

@@ -57,6 +57,7 @@ def make_run(
     *,
     local_fallback: bool = False,
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
+    verbose: bool = False,
 ) -> Run:
     """Resolve project, stage and target once. With `local_fallback`, no stage name anywhere
     means stage "local" instead of an error (for serve and invoke); a blank one is refused."""
@@ -71,7 +72,7 @@ def make_run(
             raise
         resolved = resolve_stage(LOCAL_STAGE, environ, lambda: None)
     context = StageContext.resolve(project, resolved, chosen_target)
-    return Run(context, console, environ, terraform_bin, lock_timeout=lock_timeout)
+    return Run(context, console, environ, terraform_bin, lock_timeout=lock_timeout, verbose=verbose)
 
 
 def make_target_run(
@@ -80,6 +81,7 @@ def make_target_run(
     output: str,
     terraform_bin: str | None = None,
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
+    verbose: bool = False,
 ) -> TargetRun:
     """Resolve project and target once, for a command on every stage of a target."""
     environ = dict(os.environ)
@@ -92,6 +94,7 @@ def make_target_run(
         environ,
         terraform_bin,
         lock_timeout=lock_timeout,
+        verbose=verbose,
     )
 
 
@@ -171,8 +174,16 @@ target_option = click.option(
 )
 
 
+verbose_option = click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Show Terraform's own output as it runs (always kept in the stage's terraform.log).",
+)
+
+
 def terraform_options(func: F) -> F:
-    return terraform_option(lock_timeout_option(func))  # type: ignore[return-value]
+    return terraform_option(lock_timeout_option(verbose_option(func)))  # type: ignore[return-value]
 
 
 def pass_run(*, terraform: bool = False) -> Callable[[F], F]:
@@ -185,7 +196,16 @@ def pass_run(*, terraform: bool = False) -> Callable[[F], F]:
         ) -> Any:
             terraform_bin = kwargs.pop("terraform_bin", None)
             lock_timeout = kwargs.pop("lock_timeout", DEFAULT_LOCK_TIMEOUT)
-            run = make_run(options, stage, target, output, terraform_bin, lock_timeout=lock_timeout)
+            verbose = kwargs.pop("verbose", False)
+            run = make_run(
+                options,
+                stage,
+                target,
+                output,
+                terraform_bin,
+                lock_timeout=lock_timeout,
+                verbose=verbose,
+            )
             return func(run, **kwargs)
 
         wrapped = pass_options(command)
@@ -205,7 +225,8 @@ def pass_target_run(*, terraform: bool = False) -> Callable[[F], F]:
         def command(options: Options, target: str | None, output: str, **kwargs: Any) -> Any:
             terraform_bin = kwargs.pop("terraform_bin", None)
             lock_timeout = kwargs.pop("lock_timeout", DEFAULT_LOCK_TIMEOUT)
-            run = make_target_run(options, target, output, terraform_bin, lock_timeout)
+            verbose = kwargs.pop("verbose", False)
+            run = make_target_run(options, target, output, terraform_bin, lock_timeout, verbose)
             return func(run, **kwargs)
 
         wrapped = pass_options(command)

@@ -14,6 +14,8 @@ from edgeform.build.site import SiteFile, site_files
 from edgeform.console import counted
 from edgeform.deploy.run import Run
 from edgeform.deploy.terraform import (
+    LOG_FILE,
+    ApplyProgress,
     Terraform,
     ValidateResult,
     find_terraform,
@@ -90,10 +92,18 @@ def checked_stack(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
 
 
 def terraform(run: Run, url: str | None = None) -> Terraform:
+    """Terraform in the stage's folder. Its output goes to the folder's terraform.log (this
+    command's only); the console shows it all with --verbose, else a line per resource done."""
     binary = find_terraform(run.terraform_bin, run.environ)
     env = terraform_environment(run.environ, run.context.workspace.base)
     env.update(backend_environment(run.context.target, url))
-    return Terraform(run.stage_dir, binary, env, run.console.detail, color=run.console.color)
+    log = run.stage_dir / LOG_FILE
+    run.stage_dir.mkdir(parents=True, exist_ok=True)
+    log.write_text("", encoding="utf-8")
+    echo = run.console.detail if run.verbose else ApplyProgress(run.console.detail)
+    return Terraform(
+        run.stage_dir, binary, env, echo, color=run.console.color, log=log, notice=run.console.info
+    )
 
 
 def validate(run: Run, tf: Terraform) -> ValidateResult:

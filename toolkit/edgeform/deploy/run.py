@@ -34,6 +34,7 @@ class Run:
     terraform_bin: str | None = None
     clock: Clock = field(default_factory=Clock)
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT
+    verbose: bool = False  # Terraform's own output on the console, not only in its log
 
     @property
     def stage_dir(self) -> Path:
@@ -74,6 +75,7 @@ class TargetRun:
     terraform_bin: str | None = None
     clock: Clock = field(default_factory=Clock)
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT
+    verbose: bool = False
 
     @property
     def workspace(self) -> Workspace:
@@ -89,5 +91,11 @@ class TargetRun:
     def stage_run(self, stage: Stage) -> Run:
         context = StageContext.resolve(self.project, stage, self.target)
         return Run(
-            context, self.console, self.environ, self.terraform_bin, self.clock, self.lock_timeout
+            context,
+            self.console,
+            self.environ,
+            self.terraform_bin,
+            self.clock,
+            self.lock_timeout,
+            self.verbose,
         )

@@ -17,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shlex
 import shutil
 import signal
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -37,6 +39,8 @@ MIRROR_ENV: Final = "EDGEFORM_PROVIDER_MIRROR"
 TERRAFORM_BIN_ENV: Final = "EDGEFORM_TERRAFORM_BIN"
 LOCK_FILE: Final = ".terraform.lock.hcl"
 INIT_STAMP: Final = Path(".terraform") / "edgeform-init.sha256"
+LOG_FILE: Final = "terraform.log"  # in the stage's folder: the last command's Terraform output
+LOG_TAIL_LINES: Final = 30
 # The provider a resource or data source comes from is its type's first word (aws_s3_bucket).
 RESOURCE_TYPE: Final = re.compile(r'^(?:resource|data)\s+"([A-Za-z0-9]+)_', re.MULTILINE)
 
@@ -171,12 +175,16 @@ class Terraform:
         echo: Echo | None = None,
         *,
         color: bool = False,
+        log: Path | None = None,
+        notice: Echo | None = None,
     ) -> None:
         self.working_dir = working_dir
         self.binary = binary
         self.env = dict(env)
         self.echo = echo
         self.color = color
+        self.log = log  # where streamed output goes, every line, beside what `echo` shows
+        self.notice = notice  # what edgeform itself says while Terraform runs (default: echo)
         self._builder = _CommandBuilder(working_dir=str(working_dir), terraform_bin_path=binary)
 
     def command(self, name: str, *args: str, **options: object) -> list[str]:
@@ -193,19 +201,20 @@ class Terraform:
         stream: bool = False,
         stdin: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        """Run a terraform command; stream stdout lines to `echo` when asked.
+        """Run a terraform command; stream stdout lines to the log and `echo` when asked.
 
         A SIGINT or SIGTERM meanwhile stops Terraform cleanly (see `process`) and raises
         `InterruptedByUser` once it has exited and saved the state."""
         try:
-            finished = run_child(
-                command,
-                cwd=self.working_dir,
-                env=self.env,
-                stdin=stdin,
-                on_line=self.echo if stream and self.echo else None,
-                on_signal=self._on_signal,
-            )
+            with self._streamed(command, stream) as on_line:
+                finished = run_child(
+                    command,
+                    cwd=self.working_dir,
+                    env=self.env,
+                    stdin=stdin,
+                    on_line=on_line,
+                    on_signal=self._on_signal,
+                )
         except OSError as exc:
             raise TerraformError(
                 f"cannot run {command[0]}: {exc}", "check --terraform-bin and the PATH"
@@ -223,16 +232,43 @@ class Terraform:
         if finished.code not in ok_codes:
             output = finished.stderr or finished.stdout
             _raise_if_locked(output)
+            shown, hint = output.strip(), _hint_for(output)
+            if stream and self.log is not None:
+                with self.log.open("a", encoding="utf-8") as log:  # the error ends the log
+                    log.write(finished.stderr)
+                shown = f"(the last lines of {self.log})\n{_tail(self.log, LOG_TAIL_LINES)}"
+                hint += f" (Terraform's whole output: {self.log})"
             raise TerraformError(
                 f"terraform {verb} failed (exit {finished.code}) in {self.working_dir}",
-                _hint_for(output),
-                stderr=output.strip(),
+                hint,
+                stderr=shown,
             )
         return result
 
+    @contextmanager
+    def _streamed(self, command: Sequence[str], stream: bool) -> Iterator[Echo]:
+        """Where a streamed command's lines go: the log file, then `echo`."""
+        if not stream:
+            yield lambda _line: None
+            return
+        echo = self.echo or (lambda _line: None)
+        if self.log is None:
+            yield echo
+            return
+        with self.log.open("a", encoding="utf-8") as log:
+            log.write(f"$ {shlex.join(command)}\n")
+
+            def both(line: str) -> None:
+                log.write(line + "\n")
+                log.flush()
+                echo(line)
+
+            yield both
+
     def _on_signal(self, signum: int) -> None:
-        if self.echo:
-            self.echo(
+        say = self.notice or self.echo
+        if say:
+            say(
                 f"{signal.Signals(signum).name}: stopping Terraform; it finishes the operations "
                 "under way and saves the state (a second signal stops it at once)"
             )
@@ -312,6 +348,47 @@ class Terraform:
                 for d in report.get("diagnostics", [])
             ),
         )
+
+
+def _tail(path: Path, lines: int) -> str:
+    return "\n".join(_read(path).rstrip("\n").splitlines()[-lines:])
+
+
+ANSI: Final = re.compile(r"\x1b\[[0-9;]*m")
+PLANNED: Final = re.compile(
+    r"^Plan: (?:(\d+) to import, )?(\d+) to add, (\d+) to change, (\d+) to destroy\."
+)
+FINISHED: Final = re.compile(
+    r"^(?P<address>\S+): (?P<what>Creation|Modifications|Destruction|Import) complete"
+)
+DONE_VERBS: Final = {
+    "Creation": "created",
+    "Modifications": "changed",
+    "Destruction": "destroyed",
+    "Import": "imported",
+}
+
+
+class ApplyProgress:
+    """Terraform's streamed output as one line per resource done, `  3/17 aws_s3_bucket.site
+    created`, counted against the plan's own total (`Plan: 2 to add, ...`)."""
+
+    def __init__(self, emit: Echo) -> None:
+        self.emit = emit
+        self.total = 0
+        self.done = 0
+
+    def __call__(self, line: str) -> None:
+        plain = ANSI.sub("", line)
+        planned = PLANNED.match(plain)
+        if planned:
+            self.total, self.done = sum(int(n or 0) for n in planned.groups()), 0
+            return
+        finished = FINISHED.match(plain)
+        if finished:
+            self.done += 1
+            verb = DONE_VERBS[finished.group("what")]
+            self.emit(f"  {self.done}/{self.total or '?'} {finished.group('address')} {verb}")
 
 
 def _read(path: Path) -> str:
