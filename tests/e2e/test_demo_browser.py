@@ -7,79 +7,31 @@ GitHub users API on loopback, so the test needs no network.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from edgeform.cli import cli
 from tests.conftest import copy_demo
 from tests.emulator_helpers import served_url
 
-CHROMIUM = os.environ.get("EDGEFORM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-USERS = {
-    "octocat": {
-        "login": "octocat",
-        "name": "The Octocat",
-        "avatar_url": "data:image/gif;base64,R0lGODlhAQABAAAAACw=",
-        "html_url": "https://github.com/octocat",
-        "public_repos": 8,
-    }
-}
 
-
-class FakeGitHub(BaseHTTPRequestHandler):
-    def _cors(self) -> None:
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Allow-Headers", "Accept")
-
-    def do_OPTIONS(self) -> None:
-        self.send_response(204)
-        self._cors()
-        self.end_headers()
-
-    def do_GET(self) -> None:
-        match = re.fullmatch(r"/users/([^/?]+)", self.path)
-        user = USERS.get(match.group(1)) if match else None
-        body = json.dumps(user or {"message": "Not Found"}).encode()
-        self.send_response(200 if user else 404)
-        self._cors()
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def fake_api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGitHub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture
-def served_demo(tmp_path: Path, fake_api: str) -> Iterator[str]:
-    project = copy_demo(tmp_path / "demo")
+@pytest.fixture(params=["repository", "node-template"])
+def served_demo(request: pytest.FixtureRequest, tmp_path: Path, fake_api: str) -> Iterator[str]:
+    """The demo, as this repository has it (Python), or as `edgeform init --template demo
+    --runtime node` writes it."""
+    if request.param == "repository":
+        project = copy_demo(tmp_path / "demo")
+    else:
+        project = tmp_path / "demo-node"
+        made = CliRunner().invoke(cli, ["init", str(project), "--template", "demo",
+                                        "--runtime", "node"])  # fmt: skip
+        assert made.exit_code == 0, made.output
     config = project / "edgeform.toml"
     config.write_text(
         config.read_text().replace('"https://api.github.com"', json.dumps(fake_api), 1)
@@ -97,21 +49,6 @@ def served_demo(tmp_path: Path, fake_api: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).is_file():
-        pytest.fail(
-            f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium), "
-            "or point EDGEFORM_CHROMIUM at a Chromium binary"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def _submit(page, base: str, username: str):

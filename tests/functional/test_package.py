@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from edgeform.scaffold.catalog import TEMPLATES
 from tests.conftest import REPO
 from tests.emulator_helpers import served_url
 
@@ -180,3 +181,23 @@ def test_serve_runs_a_python_and_a_node_function(served):
         # Node ran on origin response, then Python on viewer response saw its header.
         assert response.headers["X-From-Node"] == "yes"
         assert response.headers["X-From-Python"] == "node said yes"
+
+
+def test_the_wheel_ships_every_init_template(installed, tmp_path):
+    from_source = subprocess.run(
+        [sys.executable, "-m", "edgeform", "init", str(tmp_path / "a"), "--template", "auth",
+         "--runtime", "node", "--output", "json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    from_wheel = subprocess.run(
+        [str(installed), "init", str(tmp_path / "b"), "--template", "auth", "--runtime", "node",
+         "--output", "json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    files = json.loads(from_wheel.stdout)["files"]
+    assert files == json.loads(from_source.stdout)["files"]
+    assert {".gitignore", ".github/workflows/preview.yml", "template.mk"} <= set(files)
+    listed = subprocess.run([str(installed), "init", "--list"], capture_output=True, text=True)
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == list(TEMPLATES)
+    makefile = (tmp_path / "b" / "Makefile").read_text()
+    assert "EDGEFORM_PACKAGE ?= /" in makefile  # the wheel this edgeform came from

@@ -26,6 +26,7 @@ from edgeform.model.project import CONFIG_FILE
 # of --help). A command's module is imported only when that command runs (or --help lists
 # them all): `edgeform --version` imports no command, `lint` no AWS SDK, `deploy` no aiohttp.
 COMMAND_MODULES: Final = {
+    "init": "start",
     "serve": "edge",
     "invoke": "edge",
     "event": "edge",

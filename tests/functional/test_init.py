@@ -1,0 +1,249 @@
+"""`edgeform init`: each template, in each runtime, created, linted, tested by its own tests,
+and served through the emulated CloudFront with its behaviour checked by HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from edgeform.cli import cli
+from edgeform.scaffold.catalog import RUNTIMES, TEMPLATES
+from edgeform.scaffold.create import TEST_COMMANDS
+from tests.emulator_helpers import Reply, ServerThread
+from tests.functional.test_workflow import actionlint
+
+Request = Callable[..., Reply]
+NEEDS_FOLDER = {"auth"}
+REPO = Path(__file__).parents[2]
+
+
+def init(*args: str):
+    return CliRunner().invoke(cli, ["init", *args])
+
+
+def check_rewrite(request: Request) -> None:
+    about = request("/about/")
+    assert (about.status, b"<h1>About</h1>" in about.body) == (200, True)
+    assert about.header("x-content-type-options") == "nosniff"
+    assert about.header("strict-transport-security") == "max-age=63072000; preload"
+    page = request("/docs/getting-started")
+    assert (page.status, b"<h1>Getting started</h1>" in page.body) == (200, True)
+    moved = request("/old-about?ref=mail")
+    assert (moved.status, moved.header("location")) == (301, "/about/?ref=mail")
+    assert request("/index.html").status == 200
+
+
+def check_ab_testing(request: Request) -> None:
+    for variant in ("a", "b"):
+        known = request("/", headers={"Cookie": f"theme=dark; ab-variant={variant}"})
+        assert f"Variant {variant.upper()}".encode() in known.body
+        assert known.header("set-cookie") is None
+    new = request("/", headers={"User-Agent": "a new viewer"})
+    cookie = new.header("set-cookie") or ""
+    attributes = "; Path=/; Max-Age=2592000; Secure; SameSite=Lax"
+    chosen = re.fullmatch(r"ab-variant=([ab])" + re.escape(attributes), cookie)
+    assert chosen, cookie
+    assert f"Variant {chosen.group(1).upper()}".encode() in new.body
+    again = request("/", headers={"User-Agent": "a new viewer"})  # the same viewer: the same page
+    assert again.body == new.body
+
+
+def check_spa(request: Request) -> None:
+    for route in ("/", "/settings/profile", "/reports/2026"):
+        page = request(route)
+        assert (page.status, b'<main id="view">' in page.body) == (200, True)
+        assert page.header("cache-control") == "no-cache"  # a deploy shows at once
+        assert "script-src 'self'" in (page.header("content-security-policy") or "")
+    asset = request("/assets/app.7c2e9f1b.js")
+    assert asset.status == 200
+    assert asset.header("cache-control") == "public, max-age=31536000, immutable"
+    assert asset.header("content-type") == "text/javascript; charset=utf-8"
+    assert request("/assets/missing.0123abcd.js").status in (403, 404)
+
+
+def check_demo(request: Request) -> None:
+    referer = {"Referer": "http://127.0.0.1/index.html"}
+    moved = request("/index.html?username=octocat", headers=referer)
+    assert moved.status == 302
+    assert (moved.header("location") or "").endswith("/other.html?username=octocat")
+    other = request("/other.html?username=octocat", headers=referer)
+    assert other.status == 200
+    assert "connect-src https://api.github.com" in (other.header("content-security-policy") or "")
+
+
+IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1"
+
+
+def check_device(request: Request) -> None:
+    for headers, page in [
+        ({"User-Agent": IPHONE}, b"The mobile page"),
+        ({"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0"}, b"The desktop page"),
+        ({"User-Agent": "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)"}, b"The tablet page"),
+    ]:
+        for uri in ("/", "/index.html"):
+            served = request(uri, headers=headers)
+            assert (served.status, page in served.body) == (200, True), (uri, headers)
+
+
+def check_generated(request: Request) -> None:
+    hello = request("/hello?name=%3Cscript%3E")
+    assert (hello.status, hello.header("content-type")) == (200, "text/html; charset=utf-8")
+    assert b"Hello, &lt;script&gt;!" in hello.body
+    assert hello.header("x-cache") == "LambdaGeneratedResponse from cloudfront"
+    squares = request("/api/squares?count=5")
+    assert json.loads(squares.body) == {"squares": [0, 1, 4, 9, 16]}
+    too_big = request("/api/squares?count=50000")  # the function says so: not CloudFront's 502
+    assert too_big.status == 413
+    assert request("/index.html").status == 200
+
+
+def signed(folder: Path, user: str, hours: float) -> str:
+    """A token as the template's own tools/sign script makes it, with the project's key."""
+    key = (folder / "functions" / "auth" / "signing.key").read_text().strip().encode()
+    expires = int(time.time() + hours * 3600)
+    mac = hmac.new(key, f"{user}.{expires}".encode(), hashlib.sha256).hexdigest()
+    return f"{user}.{expires}.{mac}"
+
+
+def check_auth(request: Request, folder: Path) -> None:
+    sent = request("/index.html?from=mail")
+    assert (sent.status, sent.header("location")) == (
+        302,
+        "/login.html?next=%2Findex.html%3Ffrom%3Dmail",
+    )
+    assert request("/login.html").status == 200
+    token = signed(folder, "alice", 1)
+    member = request("/", headers={"Cookie": f"theme=dark; session={token}"})
+    assert (member.status, b"Members only" in member.body) == (200, True)
+    assert request("/", headers={"Authorization": f"Bearer {token}"}).status == 200
+    expired = signed(folder, "alice", -1)
+    assert request("/", headers={"Authorization": f"Bearer {expired}"}).status == 401
+    forged = token.replace("alice", "mallory")
+    assert request("/", headers={"Cookie": f"session={forged}"}).status == 302
+
+
+BEHAVIOUR: dict[str, Callable[..., None]] = {
+    "ab-testing": check_ab_testing,
+    "auth": check_auth,
+    "demo": check_demo,
+    "device": check_device,
+    "generated": check_generated,
+    "rewrite": check_rewrite,
+    "spa": check_spa,
+}
+
+
+def test_every_template_has_its_behaviour_checked():
+    assert set(BEHAVIOUR) == set(TEMPLATES)
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+@pytest.mark.parametrize("template", sorted(TEMPLATES))
+def test_a_template_lints_passes_its_tests_and_serves(tmp_path, template, runtime):
+    folder = tmp_path / f"{template}-{runtime}"
+    result = init(str(folder), "--template", template, "--runtime", runtime, "--output", "json")
+    assert result.exit_code == 0, result.output
+    created = json.loads(result.stdout)
+    assert created["name"] == f"{template}-{runtime}"
+    for shared in ("edgeform.toml", "Makefile", ".gitignore", ".github/workflows/preview.yml"):
+        assert shared in created["files"]
+    assert ".edgeform/" in (folder / ".gitignore").read_text().splitlines()
+    assert "@@" not in "".join(
+        (folder / name).read_text() for name in created["files"] if not name.endswith(".png")
+    )
+
+    if (folder / "template.mk").is_file():  # what the template makes at build time (a key)
+        # (`make lint` with a stand-in edgeform: the rules the template adds run, nothing else)
+        stand_in = f"EDGEFORM={shutil.which('true')}"
+        made = subprocess.run(["make", "-s", "lint", stand_in], cwd=folder,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert made.returncode == 0, made.stdout + made.stderr
+        assert ".gitignore" in created["files"]
+        ignored = (folder / ".gitignore").read_text().splitlines()
+        assert all(line in ignored for line in TEMPLATES[template].ignored)
+    lint = CliRunner().invoke(cli, ["--config", str(folder / "edgeform.toml"), "lint"],
+                              env={"EDGEFORM_STAGE": "main"})  # fmt: skip
+    assert lint.exit_code == 0, lint.output
+    assert "0 errors, 0 warnings" in lint.stdout
+
+    own_tests = shlex.split(TEST_COMMANDS[runtime])  # what its `make test` runs
+    tested = subprocess.run(own_tests, cwd=folder, capture_output=True, text=True, timeout=120)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+
+    edge = ServerThread(folder).start()
+    try:
+        check = BEHAVIOUR[template]
+        check(edge.request, folder) if template in NEEDS_FOLDER else check(edge.request)
+    finally:
+        edge.stop()
+
+
+def test_the_demo_template_is_this_repositorys_demo(tmp_path):
+    # One demo: the template's Python files are the ones `make deploy` deploys here.
+    assert init(str(tmp_path / "d"), "--template", "demo").exit_code == 0
+    for part in ("functions", "site"):
+        mine = sorted(p.relative_to(REPO) for p in (REPO / part).rglob("*") if p.is_file()
+                      and "__pycache__" not in p.parts)  # fmt: skip
+        for path in mine:
+            assert (tmp_path / "d" / path).read_bytes() == (REPO / path).read_bytes(), path
+
+
+def test_the_new_projects_workflow_passes_actionlint(tmp_path):
+    assert init(str(tmp_path / "site")).exit_code == 0
+    checked = actionlint(tmp_path / "site" / ".github" / "workflows" / "preview.yml")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_init_lists_the_templates():
+    listed = init("--list", "--output", "json")
+    assert listed.exit_code == 0
+    assert [t["name"] for t in json.loads(listed.stdout)] == list(TEMPLATES)
+    assert all(t["summary"] for t in json.loads(listed.stdout))
+
+
+def test_init_refuses_an_edgeform_project_and_writes_nothing(tmp_path):
+    (tmp_path / "edgeform.toml").write_text("[project]\n")
+    refused = init(str(tmp_path))
+    assert refused.exit_code == 2
+    assert "is an edgeform project already; nothing was written" in refused.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edgeform.toml"]
+
+
+def test_init_never_overwrites_a_file_and_writes_nothing(tmp_path):
+    (tmp_path / "README.md").write_text("mine\n")
+    refused = init(str(tmp_path))
+    assert refused.exit_code == 2
+    assert "README.md" in refused.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+    assert (tmp_path / "README.md").read_text() == "mine\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--template", "nope"], "no template 'nope'"),
+        (["--runtime", "ruby"], "'ruby' is not one of"),
+    ],
+)
+def test_init_names_a_wrong_template_or_runtime(tmp_path, args, says):
+    refused = init(str(tmp_path / "x"), *args)
+    assert refused.exit_code == 2
+    assert says in refused.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_new_project_is_named_after_its_folder(tmp_path):
+    assert init(str(tmp_path / "My Site_2")).exit_code == 0
+    assert 'name = "my-site-2"' in (tmp_path / "My Site_2" / "edgeform.toml").read_text()
+    assert Path(tmp_path / "My Site_2" / ".github").is_dir()

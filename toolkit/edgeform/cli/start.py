@@ -1,0 +1,89 @@
+"""`edgeform init`: a new project from a template."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import click
+
+from edgeform.cli.options import output_option
+from edgeform.scaffold.catalog import DEFAULT_TEMPLATE, RUNTIMES, TEMPLATES
+from edgeform.scaffold.create import create_project
+
+
+@click.command()
+@click.argument(
+    "directory", required=False, default=".", type=click.Path(path_type=Path, file_okay=False)
+)
+@click.option(
+    "--template",
+    default=DEFAULT_TEMPLATE,
+    show_default=True,
+    metavar="NAME",
+    help="What the project starts as (--list shows them).",
+)
+@click.option(
+    "--runtime",
+    type=click.Choice(RUNTIMES),
+    default="python",
+    show_default=True,
+    help="The functions' language: Python 3.12 or Node.js 22.",
+)
+@click.option("--name", help="The project's name (default: from DIRECTORY's name).")
+@click.option("--list", "list_templates", is_flag=True, help="List the templates and exit.")
+@output_option
+def init(
+    directory: Path,
+    template: str,
+    runtime: str,
+    name: str | None,
+    list_templates: bool,
+    output: str,
+) -> None:
+    """Start a project in DIRECTORY (default: here): edgeform.toml, functions with their
+    tests, a small site, a Makefile, a .gitignore, a README and the per-branch preview
+    workflow. It serves, tests and deploys as it is. Nothing is written into a folder that
+    is an edgeform project already, or over any file.
+
+    \b
+    Examples:
+      edgeform init my-site                          the rewrite template, in Python
+      edgeform init my-site --template rewrite --runtime node
+      edgeform init --list                           what each template shows
+      cd my-site && make serve                       then http://127.0.0.1:8080
+    """
+    if list_templates:
+        rows = [{"name": t.name, "summary": t.summary} for t in TEMPLATES.values()]
+        text = "\n".join(f"{t['name']:12} {t['summary']}" for t in rows)
+        click.echo(json.dumps(rows, indent=2) if output == "json" else text)
+        return
+    created = create_project(directory, template, runtime, name)
+    if output == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "dir": str(created.folder),
+                    "name": created.project,
+                    "template": created.template.name,
+                    "runtime": created.runtime,
+                    "files": list(created.files),
+                },
+                indent=2,
+            )
+        )
+        return
+    where = shlex.quote(str(directory))
+    click.echo(
+        f"created {created.project} ({created.template.name}, {created.runtime}) in "
+        f"{directory}: {len(created.files)} files\n"
+        "next:\n"
+        + (f"  cd {where}\n" if directory != Path(".") else "")
+        + "  make serve     the site behind a local CloudFront, http://127.0.0.1:8080\n"
+        "  make test      Lambda@Edge's limits, then the functions' tests\n"
+        "  make deploy    on the embedded AWS endpoint (TARGET=aws for your account)"
+    )
+
+
+COMMANDS = (init,)
