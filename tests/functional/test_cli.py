@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,7 +42,7 @@ def test_version():
 def test_help_has_examples_and_exit_codes(run):
     result = run("--help")
     assert result.exit_code == 0
-    assert "Examples:" in result.output
+    assert "Examples, one per command" in result.output
     assert "Exit statuses: 0 ok, 1 a step failed, 2 bad input" in result.output
     for command in ("build", "render", "validate", "stage"):
         sub = run(command, "--help")
@@ -346,3 +347,15 @@ def test_lint_with_an_error_shows_a_failed_step_and_one_error(run, demo_dir):
     assert result.exit_code == 1
     assert "✗ lint  1 error, " in result.stderr
     assert "lint: 1 error, " in result.stdout
+
+
+def test_help_lists_the_commands_in_a_newcomers_order_each_with_an_example(run):
+    from edgeform.cli.group import COMMAND_MODULES
+
+    text = run("--help").output
+    listed = re.findall(r"^  (\S+)\s{2,}\S", text.split("Commands:")[1].split("Examples")[0], re.M)
+    assert listed == list(COMMAND_MODULES)
+    assert listed[:3] == ["init", "serve", "invoke"]  # start, then the local loop
+    examples = text.split("Examples, one per command")[1]
+    shown = re.findall(r"^    edgeform ([a-z-]+)", examples, re.M)
+    assert shown == listed

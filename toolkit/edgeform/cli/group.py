@@ -109,21 +109,30 @@ def _debug(ctx: click.Context) -> bool:
     cls=EdgeformGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="""\b
-Examples:
-  edgeform deploy                    deploy the current branch's stage (local target)
-  edgeform deploy --stage pr-42 --target aws --output json
+Examples, one per command, in the order above:
+  edgeform init my-site --template spa   a new project (edgeform init --list: the templates)
+  edgeform serve                     the site behind a local CloudFront, on 127.0.0.1:8080
+  edgeform invoke redirect --trigger viewer-request --header Referer:/index.html
+  edgeform event origin-response --status 404    a sample event, as CloudFront sends it
+  edgeform lint                      every Lambda@Edge restriction, before a deploy
+  edgeform deploy                    the current branch's stage (local target)
   edgeform plan; echo $?             0 no changes, 3 changes
+  edgeform outputs --output json     the deployed stage's distribution, bucket, versions
   edgeform destroy --stage pr-42 --yes
-  edgeform bootstrap --target aws    create the shared state bucket, once
+  edgeform stage --output json       the resolved stage and its resource names
   edgeform stages --target aws       every deployed stage, from the shared state
-  edgeform gc --expired --dry-run    which expired previews gc would destroy
+  edgeform logs --since 10m --follow the functions' logs from every Region
+  edgeform versions redirect         its versions, and which trigger uses which
+  edgeform rollback redirect --to 3  triggers back on version 3 until the next deploy
+  edgeform prune --keep 3            old versions no trigger uses, deleted
   edgeform build                     zip every function, config baked in
   edgeform render --stage main       write the stage's Terraform files
   edgeform validate --target aws     render, then terraform init and validate
-  edgeform lint                      every Lambda@Edge restriction, before a deploy
-  edgeform stage --output json       the resolved stage and its resource names
-  edgeform serve                     the site behind a local CloudFront, on 127.0.0.1:8080
-  edgeform invoke redirect --trigger viewer-request --header Referer:/index.html
+  edgeform bootstrap --target aws    create the shared state bucket, once
+  edgeform gc --expired --dry-run    which expired previews gc would destroy
+  edgeform unlock --stage pr-42 LOCK_ID    the lock a killed deploy left
+  edgeform iam-policy --target aws   the deploying role's least-privilege policy
+  edgeform local status              the embedded AWS endpoint
 
 Exit statuses: 0 ok, 1 a step failed, 2 bad input, 3 `plan` found changes, 130 interrupted.""",
 )
