@@ -55,7 +55,9 @@ def extract_baseline(revision: str, root: Path) -> Path:
     return lib
 
 
-def project(root: Path, name: str, url: str) -> Path:
+def project(root: Path, name: str, url: str, extra: str = "") -> Path:
+    """A copy of the demo in root/name whose local target is the endpoint at `url`, with
+    `extra` lines in [targets.local] (bench/state.py adds a state bucket)."""
     folder = root / name
     folder.mkdir()
     for part in ("edgeform.toml", "site", "functions"):
@@ -68,7 +70,7 @@ def project(root: Path, name: str, url: str) -> Path:
     config.write_text(
         config.read_text().replace(
             '[targets.local]\ntype = "local"\n',
-            f'[targets.local]\ntype = "local"\nendpoint = "{url}"\n',
+            f'[targets.local]\ntype = "local"\nendpoint = "{url}"\n{extra}',
         )
     )
     return folder

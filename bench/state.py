@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -24,29 +23,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "toolkit"))
 
+from deploy import project as demo_project  # noqa: E402  (bench/deploy.py, beside this file)
+
 from edgeform.localcloud.endpoint import LocalCloud  # noqa: E402
 
 STATE_BUCKET = "bench-edgeform-state"
 
 
 def project(root: Path, url: str, shared: bool) -> Path:
-    folder = root / ("shared" if shared else "local")
-    folder.mkdir()
-    for part in ("edgeform.toml", "site", "functions"):
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, folder / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, folder / part)
     state = f'state = {{ bucket = "{STATE_BUCKET}" }}\n' if shared else ""
-    config = folder / "edgeform.toml"
-    config.write_text(
-        config.read_text().replace(
-            '[targets.local]\ntype = "local"\n',
-            f'[targets.local]\ntype = "local"\nendpoint = "{url}"\n{state}',
-        )
-    )
-    return folder
+    return demo_project(root, "shared" if shared else "local", url, state)
 
 
 def timed_deploy(folder: Path, stage: str) -> float:

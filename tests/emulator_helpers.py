@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import re
 import subprocess
@@ -121,6 +122,20 @@ def served_url(process: subprocess.Popen[str]) -> str:
             threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
             return match.group(1)
     raise AssertionError("edgeform serve did not start:\n" + "".join(seen))
+
+
+@contextlib.contextmanager
+def serving(command: list[str], project: Path) -> Iterator[str]:
+    """`edgeform serve` (`command`, with `--port 0`) in `project`, as a subprocess: its URL,
+    and the process stopped afterwards."""
+    process = subprocess.Popen(
+        command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        yield served_url(process)
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 def _drain(stream: Iterator[str]) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from click.testing import CliRunner
 
 from edgeform.cli import cli
 from tests.conftest import copy_demo
-from tests.emulator_helpers import served_url
+from tests.emulator_helpers import serving
 
 
 @pytest.fixture(params=["repository", "node-template"])
@@ -36,19 +35,8 @@ def served_demo(request: pytest.FixtureRequest, tmp_path: Path, fake_api: str) -
     config.write_text(
         config.read_text().replace('"https://api.github.com"', json.dumps(fake_api), 1)
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "edgeform", "serve", "--port", "0"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        url = served_url(process)
+    with serving([sys.executable, "-m", "edgeform", "serve", "--port", "0"], project) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def _submit(page, base: str, username: str):

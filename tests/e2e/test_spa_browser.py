@@ -3,7 +3,6 @@ its Content-Security-Policy honoured, and the hashed assets cached for a year.""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from edgeform.cli import cli
-from tests.emulator_helpers import served_url
+from tests.emulator_helpers import serving
 
 YEAR = "public, max-age=31536000, immutable"
 
@@ -24,18 +23,9 @@ def served_spa(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         cli, ["init", str(project), "--template", "spa", "--runtime", request.param]
     )
     assert made.exit_code == 0, made.output
-    process = subprocess.Popen(
-        [sys.executable, "-m", "edgeform", "serve", "--port", "0", "--stage", "main"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        yield served_url(process)
-    finally:
-        process.terminate()
-        process.wait(10)
+    command = [sys.executable, "-m", "edgeform", "serve", "--port", "0", "--stage", "main"]
+    with serving(command, project) as url:
+        yield url
 
 
 def test_the_spa_routes_in_a_real_browser(browser, served_spa):

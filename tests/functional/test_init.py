@@ -234,6 +234,7 @@ def test_init_never_overwrites_a_file_and_writes_nothing(tmp_path):
     [
         (["--template", "nope"], "no template 'nope'"),
         (["--runtime", "ruby"], "'ruby' is not one of"),
+        (["--name", "My_Site"], "--name 'My_Site' is not a project name"),
     ],
 )
 def test_init_names_a_wrong_template_or_runtime(tmp_path, args, says):

@@ -17,7 +17,7 @@ import pytest
 
 from edgeform.scaffold.catalog import TEMPLATES
 from tests.conftest import REPO
-from tests.emulator_helpers import served_url
+from tests.emulator_helpers import serving
 
 PACKAGE = REPO / "toolkit" / "edgeform"
 
@@ -160,18 +160,8 @@ def test_lint_and_render_in_a_project_without_terraform_folder(installed, tmp_pa
 @pytest.fixture
 def served(installed: Path, tmp_path: Path) -> Iterator[str]:
     project = user_project(tmp_path / "mine")
-    process = subprocess.Popen(
-        [str(installed), "serve", "--port", "0"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        yield served_url(process)
-    finally:
-        process.terminate()
-        process.wait(10)
+    with serving([str(installed), "serve", "--port", "0"], project) as url:
+        yield url
 
 
 def test_serve_runs_a_python_and_a_node_function(served):

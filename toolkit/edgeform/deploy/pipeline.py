@@ -1,8 +1,9 @@
 """The steps of edgeform, in pipeline order, each reporting what it did and how long it took.
 
     deploy:  bundles -> render (in memory) -> lint -> write -> [embedded endpoint]
-             -> state store -> terraform init (moving the state if its place changed)
-             -> plan -> apply (skipped when the plan is empty) -> outputs -> stage record
+             -> state store -> terraform init (only when what it reads changed; moving the
+             state if its place changed) -> adopt -> plan -> apply (skipped when the plan is
+             empty) -> outputs (from the state) -> stage record
              and expiry -> site sync -> invalidation of the changed paths -> wait
              (invalidation, distribution) -> verify (triggers on the versions just published)
     destroy: protection -> render -> init -> empty the bucket -> functions set aside (out of

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Final
 
 from edgeform import __version__
+from edgeform.config.parse import NAME_RE, PROJECT_NAME_MAX
 from edgeform.errors import BadInputError, UsageError
 from edgeform.model.project import CONFIG_FILE
 from edgeform.scaffold.catalog import RUNTIMES, TEMPLATES, Template
 
 COMMON: Final = "_common"
 DOTTED: Final = ("gitignore", "github")  # written as .gitignore, .github/
-PROJECT_NAME_MAX: Final = 20
 TEST_COMMANDS: Final = {
     "python": "python3 -m unittest discover -s tests",
     "node": "node --test tests/",
@@ -99,6 +99,12 @@ def create_project(
             "run edgeform init in a new or empty folder",
         )
     project = name or project_name(folder)
+    if not NAME_RE.match(project) or len(project) > PROJECT_NAME_MAX:
+        raise UsageError(
+            f"--name {project!r} is not a project name; nothing was written",
+            f"use lowercase letters, digits and single hyphens, starting with a letter, at "
+            f"most {PROJECT_NAME_MAX} characters (it names the stage's AWS resources)",
+        )
     markers = {
         "@@PROJECT@@": project,
         "@@TEMPLATE@@": template.name,
