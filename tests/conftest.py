@@ -17,7 +17,9 @@ DEMO_PARTS = ("edgeform.toml", "functions", "site")
 OVERRIDES = "terraform"  # a demo copy's own template folder, when a test needs one
 
 
-def copy_demo(dest: Path) -> Path:
+def copy_demo(dest: Path, endpoint: str | None = None, local: str = "") -> Path:
+    """The demo in `dest`; with `endpoint`, its local target uses that running endpoint
+    (with `local`'s extra lines, e.g. a state bucket)."""
     dest.mkdir(parents=True, exist_ok=True)
     for part in DEMO_PARTS:
         source = REPO / part
@@ -25,6 +27,14 @@ def copy_demo(dest: Path) -> Path:
             shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, dest / part)
+    if endpoint is not None:
+        config = dest / "edgeform.toml"
+        config.write_text(
+            config.read_text().replace(
+                '[targets.local]\ntype = "local"\n',
+                f'[targets.local]\ntype = "local"\nendpoint = "{endpoint}"\n{local}',
+            )
+        )
     return dest
 
 

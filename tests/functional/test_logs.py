@@ -23,14 +23,7 @@ def project(tmp_path_factory):
     base = tmp_path_factory.mktemp("logs")
     cloud = LocalCloud(base / "endpoint")
     url = cloud.ensure_running()[0].url
-    root = copy_demo(base / "demo")
-    config = root / "edgeform.toml"
-    config.write_text(
-        config.read_text().replace(
-            '[targets.local]\ntype = "local"\n',
-            f'[targets.local]\ntype = "local"\nendpoint = "{url}"\n',
-        )
-    )
+    root = copy_demo(base / "demo", url)
     yield root, url
     cloud.stop()
 

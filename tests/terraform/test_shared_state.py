@@ -30,14 +30,9 @@ INSPECTOR = "test-inspector"
 
 def checkout(folder: Path, url: str, environ: dict[str, str]) -> Project:
     """A clone of the demo whose local target keeps its state in the shared bucket."""
-    root = copy_demo(folder)
+    root = copy_demo(folder, url, f'state = {{ bucket = "{STATE.bucket}" }}\n')
     config = root / "edgeform.toml"
-    text = config.read_text().replace(
-        '[targets.local]\ntype = "local"\n',
-        f'[targets.local]\ntype = "local"\nendpoint = "{url}"\n'
-        f'state = {{ bucket = "{STATE.bucket}" }}\n',
-    )
-    config.write_text(text + "\n[stages.keep]\nprotected = true\n")
+    config.write_text(config.read_text() + "\n[stages.keep]\nprotected = true\n")
     return Project(root, environ)
 
 
