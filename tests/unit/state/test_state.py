@@ -134,6 +134,10 @@ def test_pending_functions_live_beside_the_stages_and_are_no_stage(tmp_path):
     store.put_record(record(None))
     pending = PendingFunction("site--pr-1--edge", "pr/1", "pr-1-h1", "2026-11-23T12:00:00Z")
     store.put_pending(pending)
+    store.put_pending(PendingFunction("site--pr-1--edge:3", "pr/1", "pr-1-h1", "2026-11-23"))
+    assert store.pending()[0] == pending
+    assert store.pending_names() == {"site--pr-1--edge", "site--pr-1--edge:3"}
+    store.drop_pending("site--pr-1--edge:3")
     assert store.pending() == [pending]
     assert [s.slug for s in store.stages()] == ["feature-a-h1"]  # _pending is no stage
     assert decode_pending(pending.encode()) == pending

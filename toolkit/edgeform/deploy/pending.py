@@ -72,7 +72,7 @@ def revive(run: Run, states: StageStore, url: str | None) -> list[str]:
     """After a deploy: the stage's functions a destroy had left pending are the stage's again
     (the adopt step imported them), so no gc may delete them."""
     names = set(run.context.names.functions.values())
-    revived = [p.function for p in states.pending() if p.function in names]
+    revived = sorted(names & states.pending_names())  # the keys say it: no record is read
     if revived:
         lam = AwsSession(run.context.target, url).client("lambda", LAMBDA_REGION)
         for name in revived:

@@ -45,6 +45,7 @@ class StageStore(Protocol):
     def forget(self, slug: str) -> None: ...
     def lock(self, slug: str) -> LockInfo | None: ...
     def pending(self) -> list[PendingFunction]: ...
+    def pending_names(self) -> set[str]: ...
     def put_pending(self, pending: PendingFunction) -> None: ...
     def drop_pending(self, function: str) -> None: ...
 
@@ -127,6 +128,9 @@ class LocalStore:
         folder = self.folder / PENDING_FOLDER
         records = (decode_pending(p.read_bytes()) for p in sorted(folder.glob("*.json")))
         return [record for record in records if record is not None]
+
+    def pending_names(self) -> set[str]:
+        return {p.stem for p in (self.folder / PENDING_FOLDER).glob("*.json")}
 
     def put_pending(self, pending: PendingFunction) -> None:
         path = self.folder / PENDING_FOLDER / f"{pending.function}.json"
@@ -212,6 +216,16 @@ class BucketStore:
                 if record is not None:
                     found.append(record)
         return sorted(found, key=lambda p: p.function)
+
+    def pending_names(self) -> set[str]:
+        """What is pending, from the records' keys alone: one LIST, no GET."""
+        prefix = f"{self.prefix}{PENDING_FOLDER}/"
+        paginator = self.s3.get_paginator("list_objects_v2")
+        return {
+            item["Key"].removeprefix(prefix).removesuffix(".json")
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix)
+            for item in page.get("Contents", [])
+        }
 
     def put_pending(self, pending: PendingFunction) -> None:
         self.s3.put_object(

@@ -1,0 +1,42 @@
+"""The state bucket's store against the embedded endpoint's S3: pending records by key."""
+
+from __future__ import annotations
+
+import pytest
+
+from edgeform.aws.session import AwsSession
+from edgeform.aws.state_bucket import bootstrap_state_bucket
+from edgeform.localcloud.endpoint import LocalCloud
+from edgeform.model.project import Target
+from edgeform.model.state import StateBucket
+from edgeform.state.pending import PendingFunction
+from edgeform.state.store import BucketStore
+
+STATE = StateBucket("edgeform-store-test", "us-east-1")
+
+
+@pytest.fixture(scope="module")
+def s3(tmp_path_factory):
+    cloud = LocalCloud(tmp_path_factory.mktemp("store") / "endpoint")
+    url = cloud.ensure_running()[0].url
+    client = AwsSession(Target("local", "local", "us-east-1"), url).client("s3")
+    bootstrap_state_bucket(client, STATE.bucket, STATE.region)
+    yield client
+    cloud.stop()
+
+
+def test_pending_names_come_from_the_keys_and_match_the_records(s3):
+    store = BucketStore(s3, STATE, "site", "local")
+    other = BucketStore(s3, STATE, "other-site", "local")  # another project, same bucket
+    records = [
+        PendingFunction("site--pr-1--edge", "pr/1", "pr-1-h1", "2026-11-23T12:00:00Z"),
+        PendingFunction("site--pr-1--edge:3", "pr/1", "pr-1-h1", "2026-11-23T12:00:00Z"),
+    ]
+    for record in records:
+        store.put_pending(record)
+    other.put_pending(PendingFunction("other-site--x--f", "x", "x", "2026-11-23T12:00:00Z"))
+    assert store.pending_names() == {r.function for r in records}
+    assert {p.function for p in store.pending()} == store.pending_names()
+    store.drop_pending("site--pr-1--edge")
+    assert store.pending_names() == {"site--pr-1--edge:3"}
+    assert other.pending_names() == {"other-site--x--f"}
