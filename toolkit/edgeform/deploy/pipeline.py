@@ -42,7 +42,7 @@ from edgeform.deploy.backend import (
 )
 from edgeform.deploy.pending import Collected, collect, revive, set_aside
 from edgeform.deploy.prepare import build, checked_stack, render, site, terraform, write
-from edgeform.deploy.run import Run
+from edgeform.deploy.run import Run, local_endpoint
 from edgeform.deploy.terraform import (
     PlanSummary,
     StackCommands,
@@ -383,13 +383,7 @@ def verify(
 
 def existing_endpoint(run: Run) -> str | None:
     """The local target's endpoint if it is configured or running (never started), else None."""
-    if not run.local:
-        return None
-    target = run.context.target
-    if target.endpoint:
-        return target.endpoint.rstrip("/")
-    running = run.localcloud().status()
-    return running.url if running else None
+    return local_endpoint(run.context.target, run.localcloud(), start=False)
 
 
 def outputs(run: Run) -> dict[str, Any]:

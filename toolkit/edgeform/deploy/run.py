@@ -22,6 +22,21 @@ from edgeform.model.stage import Stage
 from edgeform.model.state import DEFAULT_LOCK_TIMEOUT
 from edgeform.model.workspace import Workspace
 
+
+def local_endpoint(target: Target, cloud: LocalCloud, *, start: bool) -> str | None:
+    """The embedded endpoint's URL on a local target: configured, running, or (with `start`)
+    started. None on an aws target (botocore and the provider honour AWS_ENDPOINT_URL), and
+    on a local one whose endpoint is not running and may not be started."""
+    if target.kind != "local":
+        return None
+    if target.endpoint:
+        return target.endpoint.rstrip("/")
+    if start:
+        return cloud.ensure_running()[0].url
+    running = cloud.status()
+    return running.url if running else None
+
+
 LOCAL_WAIT_SECONDS: Final = 120
 AWS_WAIT_SECONDS: Final = 30 * 60
 

@@ -16,7 +16,7 @@ from edgeform.aws.session import LAMBDA_REGION, AwsSession
 from edgeform.deploy import pipeline
 from edgeform.deploy.backend import open_store
 from edgeform.deploy.pending import Collected, collect, collect_until_done
-from edgeform.deploy.run import TargetRun
+from edgeform.deploy.run import TargetRun, local_endpoint
 from edgeform.errors import EdgeformError
 from edgeform.model.stage import Stage, slugify
 from edgeform.state.records import utc
@@ -50,14 +50,7 @@ class StageEntry:
 
 def target_endpoint(run: TargetRun, *, start: bool) -> str | None:
     """The embedded endpoint's URL on the local target (started when `start`), else None."""
-    if not run.local:
-        return None
-    if run.target.endpoint:
-        return run.target.endpoint.rstrip("/")
-    if start:
-        return run.localcloud().ensure_running()[0].url
-    running = run.localcloud().status()
-    return running.url if running else None
+    return local_endpoint(run.target, run.localcloud(), start=start)
 
 
 def target_store(run: TargetRun, *, start: bool = False) -> StageStore | None:
