@@ -17,6 +17,7 @@ side with the ratio this/baseline, and the no-op deploy over the raw plan.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import shutil
@@ -26,7 +27,7 @@ import sys
 import tarfile
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,6 +75,21 @@ def project(root: Path, name: str, url: str, extra: str = "") -> Path:
         )
     )
     return folder
+
+
+@contextlib.contextmanager
+def endpoint() -> Iterator[tuple[Path, str]]:
+    """A temporary folder and an embedded endpoint in it, the provider mirror found; the
+    endpoint is stopped afterwards. (bench/state.py uses it too.)"""
+    if not os.environ.get("EDGEFORM_PROVIDER_MIRROR") and Path("/opt/tf-plugins").is_dir():
+        os.environ["EDGEFORM_PROVIDER_MIRROR"] = "/opt/tf-plugins"
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        cloud = LocalCloud(root / "endpoint")
+        try:
+            yield root, cloud.ensure_running()[0].url
+        finally:
+            cloud.stop()
 
 
 class Edgeform:
@@ -160,27 +176,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="a git revision")
     args = parser.parse_args()
-    if not os.environ.get("EDGEFORM_PROVIDER_MIRROR") and Path("/opt/tf-plugins").is_dir():
-        os.environ["EDGEFORM_PROVIDER_MIRROR"] = "/opt/tf-plugins"
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        cloud = LocalCloud(root / "endpoint")
-        url = cloud.ensure_running()[0].url
-        try:
-            baseline = extract_baseline(args.baseline, root)
-            tools = [
-                Edgeform("baseline", project(root, "baseline", url), baseline),
-                Edgeform("this", project(root, "this", url), REPO / "toolkit"),
-            ]
-            figures: dict[str, Figures] = {t.label: {} for t in tools}
-            for run in range(args.runs):
-                for tool in tools:
-                    one_run(tool, run, url, figures[tool.label])
-                    print(f"run {run + 1}/{args.runs} {tool.label}: done", file=sys.stderr)
+    with endpoint() as (root, url):
+        baseline = extract_baseline(args.baseline, root)
+        tools = [
+            Edgeform("baseline", project(root, "baseline", url), baseline),
+            Edgeform("this", project(root, "this", url), REPO / "toolkit"),
+        ]
+        figures: dict[str, Figures] = {t.label: {} for t in tools}
+        for run in range(args.runs):
             for tool in tools:
-                startup(tool, figures[tool.label])
-        finally:
-            cloud.stop()
+                one_run(tool, run, url, figures[tool.label])
+                print(f"run {run + 1}/{args.runs} {tool.label}: done", file=sys.stderr)
+        for tool in tools:
+            startup(tool, figures[tool.label])
     report(args.runs, args.baseline, tools, figures)
 
 

@@ -16,16 +16,12 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "toolkit"))
-
-from deploy import project as demo_project  # noqa: E402  (bench/deploy.py, beside this file)
-
-from edgeform.localcloud.endpoint import LocalCloud  # noqa: E402
+# bench/deploy.py, beside this file
+from deploy import endpoint
+from deploy import project as demo_project
 
 STATE_BUCKET = "bench-edgeform-state"
 
@@ -52,23 +48,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    if not os.environ.get("EDGEFORM_PROVIDER_MIRROR") and Path("/opt/tf-plugins").is_dir():
-        os.environ["EDGEFORM_PROVIDER_MIRROR"] = "/opt/tf-plugins"
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        cloud = LocalCloud(root / "endpoint")
-        url = cloud.ensure_running()[0].url
-        try:
-            kinds = {"local": project(root, url, False), "shared": project(root, url, True)}
-            first: dict[str, list[float]] = {k: [] for k in kinds}
-            again: dict[str, list[float]] = {k: [] for k in kinds}
-            for run in range(args.runs):
-                for kind, folder in kinds.items():
-                    first[kind].append(timed_deploy(folder, f"bench-{kind}-{run}"))
-                for kind, folder in kinds.items():
-                    again[kind].append(timed_deploy(folder, f"bench-{kind}-{run}"))
-        finally:
-            cloud.stop()
+    with endpoint() as (root, url):
+        kinds = {"local": project(root, url, False), "shared": project(root, url, True)}
+        first: dict[str, list[float]] = {k: [] for k in kinds}
+        again: dict[str, list[float]] = {k: [] for k in kinds}
+        for run in range(args.runs):
+            for kind, folder in kinds.items():
+                first[kind].append(timed_deploy(folder, f"bench-{kind}-{run}"))
+            for kind, folder in kinds.items():
+                again[kind].append(timed_deploy(folder, f"bench-{kind}-{run}"))
     print(f"edgeform deploy, demo, medians of {args.runs} interleaved runs (seconds)")
     print(f"{'':24}{'local state':>14}{'shared state':>14}{'shared/local':>14}")
     for label, figures in (("deploy from nothing", first), ("no-op redeploy", again)):
