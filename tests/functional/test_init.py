@@ -24,7 +24,6 @@ from tests.emulator_helpers import Reply, ServerThread
 from tests.functional.test_workflow import actionlint
 
 Request = Callable[..., Reply]
-NEEDS_FOLDER = {"auth"}
 REPO = Path(__file__).parents[2]
 
 
@@ -32,7 +31,7 @@ def init(*args: str):
     return CliRunner().invoke(cli, ["init", *args])
 
 
-def check_rewrite(request: Request) -> None:
+def check_rewrite(request: Request, _folder: Path) -> None:
     about = request("/about/")
     assert (about.status, b"<h1>About</h1>" in about.body) == (200, True)
     assert about.header("x-content-type-options") == "nosniff"
@@ -44,7 +43,7 @@ def check_rewrite(request: Request) -> None:
     assert request("/index.html").status == 200
 
 
-def check_ab_testing(request: Request) -> None:
+def check_ab_testing(request: Request, _folder: Path) -> None:
     for variant in ("a", "b"):
         known = request("/", headers={"Cookie": f"theme=dark; ab-variant={variant}"})
         assert f"Variant {variant.upper()}".encode() in known.body
@@ -59,7 +58,7 @@ def check_ab_testing(request: Request) -> None:
     assert again.body == new.body
 
 
-def check_spa(request: Request) -> None:
+def check_spa(request: Request, _folder: Path) -> None:
     for route in ("/", "/settings/profile", "/reports/2026"):
         page = request(route)
         assert (page.status, b'<main id="view">' in page.body) == (200, True)
@@ -72,7 +71,7 @@ def check_spa(request: Request) -> None:
     assert request("/assets/missing.0123abcd.js").status in (403, 404)
 
 
-def check_demo(request: Request) -> None:
+def check_demo(request: Request, _folder: Path) -> None:
     referer = {"Referer": "http://127.0.0.1/index.html"}
     moved = request("/index.html?username=octocat", headers=referer)
     assert moved.status == 302
@@ -85,7 +84,7 @@ def check_demo(request: Request) -> None:
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1"
 
 
-def check_device(request: Request) -> None:
+def check_device(request: Request, _folder: Path) -> None:
     for headers, page in [
         ({"User-Agent": IPHONE}, b"The mobile page"),
         ({"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0"}, b"The desktop page"),
@@ -96,7 +95,7 @@ def check_device(request: Request) -> None:
             assert (served.status, page in served.body) == (200, True), (uri, headers)
 
 
-def check_generated(request: Request) -> None:
+def check_generated(request: Request, _folder: Path) -> None:
     hello = request("/hello?name=%3Cscript%3E")
     assert (hello.status, hello.header("content-type")) == (200, "text/html; charset=utf-8")
     assert b"Hello, &lt;script&gt;!" in hello.body
@@ -133,7 +132,7 @@ def check_auth(request: Request, folder: Path) -> None:
     assert request("/", headers={"Cookie": f"session={forged}"}).status == 302
 
 
-BEHAVIOUR: dict[str, Callable[..., None]] = {
+BEHAVIOUR: dict[str, Callable[[Request, Path], None]] = {
     "ab-testing": check_ab_testing,
     "auth": check_auth,
     "demo": check_demo,
@@ -183,8 +182,7 @@ def test_a_template_lints_passes_its_tests_and_serves(tmp_path, template, runtim
 
     edge = ServerThread(folder).start()
     try:
-        check = BEHAVIOUR[template]
-        check(edge.request, folder) if template in NEEDS_FOLDER else check(edge.request)
+        BEHAVIOUR[template](edge.request, folder)
     finally:
         edge.stop()
 
