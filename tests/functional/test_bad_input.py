@@ -6,6 +6,7 @@ checks the exit status, the message, and that `.edgeform/` was never made.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -98,4 +99,55 @@ def test_lint_that_fails_writes_no_bundle(demo_dir):
     assert not (demo_dir / ".edgeform").exists()
     deploy = edgeform(demo_dir, "deploy", "--stage", "main")
     assert deploy.exit_code == 1
+    assert not (demo_dir / ".edgeform").exists()
+
+
+def test_lint_names_every_link_out_and_fifo_of_the_site(demo_dir):
+    link_out(demo_dir)
+    fifo(demo_dir)
+    result = edgeform(demo_dir, "lint", "--stage", "main", "--output", "json")
+    assert result.exit_code == 1, result.output
+    found = {(f["rule"], f["path"]) for f in json.loads(result.stdout)["errors"]}
+    assert found == {("LE501", "site/passwd"), ("LE501", "site/pipe")}
+
+
+def test_a_function_source_outside_the_project_is_refused(demo_dir):
+    config = demo_dir / "edgeform.toml"
+    config.write_text(config.read_text().replace('"functions/redirect"', '"../../etc"', 1))
+    result = edgeform(demo_dir, "render", "--stage", "main")
+    assert result.exit_code == 2, result.output
+    assert "functions.redirect.source: folder" in result.stderr
+    assert "is outside the project folder" in result.stderr
+    assert not (demo_dir / ".edgeform").exists()
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        'bucket = "192.168.1.1"',
+        'bucket = "xn--state"',
+        'bucket = "ok-state", key_prefix = "../../etc"',
+        'bucket = "ok-state", key_prefix = "*"',
+    ],
+)
+def test_a_bad_state_bucket_or_prefix_renders_nothing(demo_dir, state):
+    config = demo_dir / "edgeform.toml"
+    config.write_text(
+        config.read_text() + f'\n[targets.shared]\ntype = "local"\nstate = {{ {state} }}\n'
+    )
+    result = edgeform(demo_dir, "render", "--stage", "main", "--target", "shared")
+    assert result.exit_code == 2, result.output
+    assert "targets.shared.state." in result.stderr
+    assert "Traceback" not in result.output
+    assert not (demo_dir / ".edgeform").exists()
+
+
+def test_a_delete_event_without_its_repository_destroys_nothing(demo_dir, tmp_path):
+    event = tmp_path / "event.json"
+    event.write_text('{"ref": "feature/x", "ref_type": "branch"}')
+    env = {**CLEAN_ENV, "GITHUB_EVENT_NAME": "delete", "GITHUB_EVENT_PATH": str(event)}
+    config = str(demo_dir / "edgeform.toml")
+    result = CliRunner().invoke(cli, ["--config", config, "destroy", "--yes"], env=env)
+    assert result.exit_code == 2, result.output
+    assert "no repository.default_branch" in result.stderr
     assert not (demo_dir / ".edgeform").exists()

@@ -153,6 +153,9 @@ def edited_event(tmp_path: Path, **changes: object) -> Path:
         ({"ref": "main"}, "names the default branch 'main'"),
         ({"ref_type": "tag", "ref": "v1.0"}, "deleted a tag, not a branch"),
         ({"ref": ""}, "not a branch"),
+        ({"ref": None}, "not a branch"),
+        ({"repository": None}, "no repository.default_branch"),
+        ({"repository": {"name": "site"}}, "no repository.default_branch"),
     ],
 )
 def test_a_delete_event_never_falls_back_to_the_default_branch(tmp_path, changes, says):

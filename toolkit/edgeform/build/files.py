@@ -102,3 +102,20 @@ def _found(root: Path, path: Path) -> FoundFile:
         raise BuildError(f"{path} is not a regular file", "remove it or replace it with a file")
     executable = bool(target.stat().st_mode & 0o100)
     return FoundFile(path.relative_to(root).as_posix(), target, executable)
+
+
+def unreadable_files(root: Path) -> list[tuple[Path, str]]:
+    """Every entry under `root` that `walk_files` would refuse, with why: a link out of the
+    folder or in a loop, a FIFO, a socket or a device. (The walk stops at the first; lint
+    names them all.)"""
+    root = root.resolve()
+    found: list[tuple[Path, str]] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in IGNORED_DIRS]
+        for name in [*dirs, *files]:
+            path = Path(folder) / name
+            try:
+                _found(root, path) if name in files else _inside(root, path)
+            except BuildError as exc:
+                found.append((path, exc.message))
+    return found

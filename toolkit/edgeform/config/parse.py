@@ -41,10 +41,10 @@ from edgeform.model.project import (
     Trigger,
 )
 from edgeform.model.state import (
-    BUCKET_RE,
     DEFAULT_KEY_PREFIX,
-    KEY_PREFIX_RE,
     StateBucket,
+    bucket_name_problem,
+    key_prefix_problem,
     parse_duration,
 )
 from edgeform.model.workspace import WORK_DIR
@@ -317,7 +317,14 @@ def _function(r: Reader, name: str, spec: Any, root: Path) -> Function | None:
     ok = _name_ok(r, name, key, FUNCTION_NAME_MAX, "function")
     spec = r.table(spec, key, _FUNCTION_KEYS)
     folder = (root / r.value(spec, key, "source", str, f"functions/{name}")).resolve()
+    inside = folder.is_relative_to(root.resolve())
     ok &= r.check(
+        inside,
+        f"{key}.source",
+        f"folder {folder} is outside the project folder {root.resolve()}",
+        "keep the function's code inside the project (no ../ or link out of it)",
+    )
+    ok &= not inside or r.check(
         folder.is_dir(),
         f"{key}.source",
         f"folder {folder} does not exist",
@@ -586,19 +593,21 @@ def _state_bucket(
     state = r.table(r.value(spec, target_key, "state", dict), key, _STATE_KEYS)
     bucket = r.value(state, key, "bucket", str)
     if bucket is not None:
+        why = bucket_name_problem(bucket)
         r.check(
-            bool(BUCKET_RE.match(bucket)) and ".." not in bucket,
+            why is None,
             f"{key}.bucket",
-            f"{bucket!r} is not an S3 bucket name",
+            f"{bucket!r} is not an S3 bucket name: {why}",
             'use 3-63 lower-case letters, digits, dots and hyphens, e.g. "acme-edgeform-state"',
         )
     bucket_region = _region(r, state, key, region)
     prefix = r.value(state, key, "key_prefix", str, DEFAULT_KEY_PREFIX)
+    prefix_problem = key_prefix_problem(prefix)
     r.check(
-        bool(KEY_PREFIX_RE.match(prefix)),
+        prefix_problem is None,
         f"{key}.key_prefix",
-        f"{prefix!r} is not a key prefix",
-        'use letters, digits and !_.*\'()- separated by single slashes, e.g. "edgeform/web"',
+        f"{prefix!r} is not a key prefix: {prefix_problem}",
+        'write segments of letters, digits and !_.\'()- joined by slashes, e.g. "edgeform/web"',
     )
     return StateBucket(bucket, bucket_region, prefix) if bucket else None
 

@@ -45,6 +45,7 @@ RULES: Final = {
         Rule("LE302", "error", "no callback-style handler on Node.js 24 and later"),
         Rule("LE401", "warning", "no config read from environment variables"),
         Rule("LE402", "warning", "no response body in the source over the viewer limit"),
+        Rule("LE501", "error", "the site holds regular files only (no link out, no FIFO)"),
     )
 }
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from edgeform.build.files import walk_files
+from edgeform.build.files import unreadable_files, walk_files
 from edgeform.errors import EdgeformError
 from edgeform.lint.catalog import Finding
 from edgeform.lint.toml_lines import TomlLines
@@ -286,4 +286,21 @@ def check_sources(project: Project) -> list[Finding]:
     checks = _Checks(project)
     for fn in project.functions.values():
         checks.function(fn)
-    return checks.found
+    return checks.found + check_site(project)
+
+
+def check_site(project: Project) -> list[Finding]:
+    """LE501: what the deploy's site step would refuse, every entry named at once."""
+    if not project.site_dir.is_dir():
+        return []
+    root = project.root.resolve()
+    return [
+        Finding(
+            "LE501",
+            path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path),
+            None,
+            why,
+            "remove it, or copy the file in its place (the site is uploaded as regular files)",
+        )
+        for path, why in unreadable_files(project.site_dir)
+    ]

@@ -132,6 +132,14 @@ def deleted_branch(environ: Mapping[str, str]) -> str:
         )
     repository = payload.get("repository")
     default = repository.get("default_branch") if isinstance(repository, dict) else None
+    if not isinstance(default, str) or not default.strip():
+        # Without the repository's default branch, the deleted branch cannot be told from
+        # it: refused, never guessed.
+        raise StageError(
+            "the GitHub delete event's payload has no repository.default_branch, so edgeform "
+            "cannot tell the deleted branch from the default one; nothing was touched",
+            "run it in the workflow's delete job as GitHub starts it, or pass --stage",
+        )
     if ref.strip() == default:
         raise StageError(
             f"the GitHub delete event names the default branch {default!r}; its stage is not "

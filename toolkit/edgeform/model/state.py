@@ -28,7 +28,40 @@ EXPIRY_TAG: Final = "edgeform:expires"
 PENDING_TAG: Final = "edgeform:pending-deletion"
 # S3 bucket names: 3-63 lower-case letters, digits, dots and hyphens, a letter or digit at each end.
 BUCKET_RE: Final = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-KEY_PREFIX_RE: Final = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$")
+# What AWS reserves beyond the characters ("General purpose bucket naming rules", Amazon S3
+# User Guide): prefixes and suffixes of its own features, and names formatted as IP addresses.
+RESERVED_BUCKET_PREFIXES: Final = ("xn--", "sthree-", "amzn-s3-demo-")
+RESERVED_BUCKET_SUFFIXES: Final = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+IP_ADDRESS_RE: Final = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+# A key prefix: segments of safe characters (no `*`, no control characters), joined by single
+# slashes, none of them `.` or `..`, no slash at either end.
+KEY_PREFIX_RE: Final = re.compile(r"^[A-Za-z0-9!_.'()-]+(/[A-Za-z0-9!_.'()-]+)*$")
+
+
+def bucket_name_problem(name: str) -> str | None:
+    """Why AWS would refuse `name` for a general purpose bucket, or None."""
+    if not BUCKET_RE.match(name):
+        return "not 3-63 lower-case letters, digits, dots and hyphens, letter or digit at each end"
+    if ".." in name:
+        return "it has two dots in a row"
+    if IP_ADDRESS_RE.match(name):
+        return "it is formatted as an IP address"
+    for prefix in RESERVED_BUCKET_PREFIXES:
+        if name.startswith(prefix):
+            return f"names starting with {prefix!r} are reserved by AWS"
+    for suffix in RESERVED_BUCKET_SUFFIXES:
+        if name.endswith(suffix):
+            return f"names ending with {suffix!r} are reserved by AWS"
+    return None
+
+
+def key_prefix_problem(prefix: str) -> str | None:
+    """Why `prefix` cannot hold the project's states, or None."""
+    if not KEY_PREFIX_RE.match(prefix):
+        return "use letters, digits and !_.'()- in segments joined by single slashes"
+    if any(segment in (".", "..") for segment in prefix.split("/")):
+        return "a segment is . or .., which walks out of the prefix"
+    return None
 
 
 @dataclass(frozen=True)
@@ -69,3 +102,14 @@ def parse_duration(text: str) -> int:
             f"{text!r} is longer than a year: a preview that lives that long is a stage"
         )
     return seconds
+
+
+_LOCK_TIMEOUT_RE: Final = re.compile(r"^(\d+)(s|m|h)$")
+
+
+def lock_timeout_seconds(text: str) -> float:
+    """A `--lock-timeout` ("0s", "30s", "5m", "1h", Terraform's form) in seconds."""
+    match = _LOCK_TIMEOUT_RE.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a duration: write e.g. 30s, 5m or 1h")
+    return float(int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
