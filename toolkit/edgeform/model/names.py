@@ -74,3 +74,9 @@ def check_limits(names: ResourceNames) -> None:
     }
     over = {kind: n for kind, n in lengths.items() if n > LIMITS[kind]}
     assert not over, f"resource names over AWS limits: {over}"
+
+
+def boundary_name(project: Project) -> str:
+    """The permissions boundary every role of the project carries (one per project, made
+    once by an administrator: `edgeform iam-policy --boundary`)."""
+    return f"{project.name}{SEPARATOR}edge-boundary"

@@ -1,21 +1,61 @@
-"""The least-privilege IAM policy of the role that deploys a project (the CI's OIDC role).
+"""The least-privilege IAM policy of the role that deploys a project (the CI's OIDC role),
+and the permissions boundary every role that deployer makes must carry.
 
-Scoped by name: every resource a stage creates is named `<project>--<stage>...` (see
-`model.names`), so `<project>--*` covers every stage of this project and nothing of another
-(project names never contain "--"). What AWS cannot scope by name (a distribution's id is
-AWS's choice, listing calls) is on `*`, read-only or narrowed by a condition where IAM allows.
-Lambda@Edge's own needs (lambda:GetFunction and lambda:EnableReplication* on the versions,
-the replicator's service-linked role, iam:PassRole of the functions' role) are included: the
-association fails without them, though no request of the deploy shows them.
+Scoped so that whoever holds the deploying role cannot escalate (make a role more powerful
+than the functions' own) nor reach another project's resources:
+- by name: every resource a stage creates is named `<project>--<stage>...` (see
+  `model.names`), so `<project>--*` covers every stage of this project and nothing of another
+  (project names never contain "--"): buckets, functions, the functions' role, log groups;
+- by tag where a name is AWS's choice: a distribution (and its invalidations) only while it
+  carries the tag `project = <project>` (aws:ResourceTag), and is created only with it
+  (aws:RequestTag);
+- by boundary: iam:CreateRole, iam:PutRolePolicy, iam:AttachRolePolicy and
+  iam:PutRolePermissionsBoundary only with the boundary `boundary_policy` describes
+  (iam:PermissionsBoundary), which allows the functions' logs and nothing else, and which
+  the deployer may neither change nor remove; iam:PassRole only to Lambda and Lambda@Edge;
+- origin access controls cannot be tagged: their four actions stay on every OAC, named one
+  by one. No write action has a wildcard; only reads do (`s3:GetBucket*`).
+Lambda@Edge's own needs (lambda:GetFunction and lambda:EnableReplication on the versions,
+the replicator's service-linked role) are included: the association fails without them,
+though no request of the deploy shows them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from edgeform.model.lambda_edge import EDGE_REGION
-from edgeform.model.names import SEPARATOR
+from edgeform.model.names import SEPARATOR, boundary_name
 from edgeform.model.project import Project, Target
+
+PROJECT_TAG: Final = "project"  # set on every resource of a stage (render.stack.stage_tags)
+SERVICES_PASSED_TO: Final = ("lambda.amazonaws.com", "edgelambda.amazonaws.com")
+
+
+def boundary_arn(project: Project, account: str) -> str:
+    return f"arn:aws:iam::{account}:policy/{boundary_name(project)}"
+
+
+def boundary_policy(project: Project, account: str) -> dict[str, Any]:
+    """The most any role the deployer makes may do: write the functions' logs, in every
+    Region Lambda@Edge runs them. An administrator creates it once (README)."""
+    names = f"{project.name}{SEPARATOR}*"
+    groups = f"arn:aws:logs:*:{account}:log-group"
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            _allow(
+                "EdgeFunctionLogs",
+                ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                [
+                    f"{groups}:/aws/lambda/{EDGE_REGION}.{names}",
+                    f"{groups}:/aws/lambda/{EDGE_REGION}.{names}:*",
+                    f"{groups}:/aws/lambda/{names}",
+                    f"{groups}:/aws/lambda/{names}:*",
+                ],
+            )
+        ],
+    }
 
 
 def deploy_policy(project: Project, target: Target, account: str) -> dict[str, Any]:
@@ -23,6 +63,8 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
     arn = "arn:aws"
     functions = f"{arn}:lambda:{EDGE_REGION}:{account}:function:{names}"
     role = f"{arn}:iam::{account}:role/{names}"
+    with_boundary = {"StringEquals": {"iam:PermissionsBoundary": boundary_arn(project, account)}}
+    distributions = [f"{arn}:cloudfront::{account}:distribution/*"]
     statements = [
         _allow(
             "SiteBuckets",
@@ -32,7 +74,10 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
                 "s3:ListBucket",
                 "s3:ListBucketVersions",
                 "s3:GetBucket*",
-                "s3:PutBucket*",
+                "s3:PutBucketPolicy",
+                "s3:PutBucketPublicAccessBlock",
+                "s3:PutBucketOwnershipControls",
+                "s3:PutBucketTagging",
                 "s3:DeleteBucketPolicy",
                 "s3:GetAccelerateConfiguration",
                 "s3:GetEncryptionConfiguration",
@@ -63,22 +108,31 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
                 "lambda:ListTags",
                 "lambda:TagResource",
                 "lambda:UntagResource",
-                "lambda:EnableReplication*",
-                "lambda:DisableReplication*",
+                "lambda:EnableReplication",
+                "lambda:DisableReplication",
             ],
             [functions, f"{functions}:*"],
         ),
         _allow("ListFunctions", ["lambda:ListFunctions"], ["*"]),
         _allow(
-            "EdgeRole",
+            "EdgeRoleOnlyWithTheBoundary",
             [
                 "iam:CreateRole",
+                "iam:PutRolePolicy",
+                "iam:AttachRolePolicy",
+                "iam:PutRolePermissionsBoundary",
+            ],
+            [role],
+            with_boundary,
+        ),
+        _allow(
+            "EdgeRole",
+            [
                 "iam:DeleteRole",
                 "iam:GetRole",
                 "iam:TagRole",
                 "iam:UntagRole",
                 "iam:UpdateAssumeRolePolicy",
-                "iam:PutRolePolicy",
                 "iam:GetRolePolicy",
                 "iam:DeleteRolePolicy",
                 "iam:ListRolePolicies",
@@ -91,7 +145,7 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
             "PassEdgeRoleToLambda",
             ["iam:PassRole"],
             [role],
-            {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+            {"StringEquals": {"iam:PassedToService": list(SERVICES_PASSED_TO)}},
         ),
         _allow(
             "LambdaEdgeReplicator",
@@ -107,9 +161,14 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
             },
         ),
         _allow(
-            "Distributions",
+            "CreateDistributionsTagged",
+            ["cloudfront:CreateDistribution", "cloudfront:TagResource"],
+            distributions,
+            {"StringEquals": {f"aws:RequestTag/{PROJECT_TAG}": project.name}},
+        ),
+        _allow(
+            "OwnDistributions",
             [
-                "cloudfront:CreateDistribution",
                 "cloudfront:GetDistribution",
                 "cloudfront:GetDistributionConfig",
                 "cloudfront:UpdateDistribution",
@@ -120,7 +179,8 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
                 "cloudfront:CreateInvalidation",
                 "cloudfront:GetInvalidation",
             ],
-            [f"{arn}:cloudfront::{account}:distribution/*"],
+            distributions,
+            {"StringEquals": {f"aws:ResourceTag/{PROJECT_TAG}": project.name}},
         ),
         _allow(
             "OriginAccessControls",

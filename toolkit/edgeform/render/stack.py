@@ -17,7 +17,7 @@ from edgeform import __version__
 from edgeform.build.bundle import Bundle
 from edgeform.errors import RenderError
 from edgeform.model.lambda_edge import EDGE_REGION
-from edgeform.model.names import ResourceNames, resource_names
+from edgeform.model.names import ResourceNames, boundary_name, resource_names
 from edgeform.model.project import Project, Target
 from edgeform.model.stage import Stage
 from edgeform.model.state import EXPIRY_TAG
@@ -175,6 +175,7 @@ def stack_locals(
             "bucket_prefix": names.bucket_prefix,
             "role": names.role,
             "role_policy": names.role_policy,
+            "boundary": boundary_name(project),
             "oac": names.oac,
         },
         "function_names": dict(names.functions),
