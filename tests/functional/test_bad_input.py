@@ -151,3 +151,14 @@ def test_a_delete_event_without_its_repository_destroys_nothing(demo_dir, tmp_pa
     assert result.exit_code == 2, result.output
     assert "no repository.default_branch" in result.stderr
     assert not (demo_dir / ".edgeform").exists()
+
+
+def test_outputs_of_a_corrupt_state_say_it_is_unreadable_not_undeployed(demo_dir):
+    state = demo_dir / ".edgeform" / "stages" / "local" / "main" / "terraform.tfstate"
+    state.parent.mkdir(parents=True)
+    state.write_text('{"version": 4, "resources": [')  # cut off mid-write
+    result = edgeform(demo_dir, "outputs", "--stage", "main")
+    assert result.exit_code == 1, result.output
+    assert f"the state at {state} is unreadable" in result.stderr
+    assert "not deployed" not in result.stderr
+    assert state.read_text() == '{"version": 4, "resources": ['  # left as it was

@@ -40,3 +40,34 @@ def test_pending_names_come_from_the_keys_and_match_the_records(s3):
     store.drop_pending("site--pr-1--edge")
     assert store.pending_names() == {"site--pr-1--edge:3"}
     assert other.pending_names() == {"other-site--x--f"}
+
+
+def test_bootstrap_expires_old_state_versions_and_keeps_the_owners_rules(s3):
+    """Versioning keeps every replaced state and lock file: bootstrap adds a lifecycle rule
+    for noncurrent versions (S3 User Guide, "Lifecycle configuration elements":
+    NoncurrentVersionExpiration), once, beside any rule the bucket's owner has."""
+    owners = {
+        "ID": "owners-own",
+        "Status": "Enabled",
+        "Filter": {"Prefix": "logs/"},
+        "Expiration": {"Days": 30},
+    }
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=STATE.bucket,
+        LifecycleConfiguration={"Rules": [owners]},
+    )
+    steps = {
+        step.setting: step.changed
+        for step in bootstrap_state_bucket(s3, STATE.bucket, STATE.region)
+    }
+    assert steps["old versions expire"] is True
+    rules = {
+        r["ID"]: r for r in s3.get_bucket_lifecycle_configuration(Bucket=STATE.bucket)["Rules"]
+    }
+    assert set(rules) == {"owners-own", "edgeform-old-versions"}
+    assert rules["edgeform-old-versions"]["NoncurrentVersionExpiration"]["NoncurrentDays"] == 90
+    again = {
+        step.setting: step.changed
+        for step in bootstrap_state_bucket(s3, STATE.bucket, STATE.region)
+    }
+    assert again["old versions expire"] is False

@@ -15,6 +15,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # a step failed (terraform, a build, AWS), or lint found errors
 EXIT_BAD_INPUT = 2  # the config, the command line or the stage name is wrong; nothing touched
 EXIT_CHANGES = 3  # `plan` only: the plan has changes (0: none)
+EXIT_LOCKED = 4  # another run holds the stage's lock past --lock-timeout; nothing touched
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGINT
 
 
@@ -106,11 +107,17 @@ class TerraformError(EdgeformError):
 
 
 class StateLockedError(TerraformError):
-    """The stage's state is locked by another run, past --lock-timeout."""
+    """The stage's state is locked by another run, past --lock-timeout; nothing was touched."""
+
+    exit_code = EXIT_LOCKED
 
     def __init__(self, message: str, hint: str, lock_id: str, stderr: str = "") -> None:
         super().__init__(message, hint, stderr)
         self.lock_id = lock_id
+
+
+class StateUnreadableError(EdgeformError):
+    """A stage's state is there but is not Terraform's JSON; nothing was changed."""
 
 
 class StateBackendError(BadInputError):

@@ -143,7 +143,7 @@ def test_a_held_lock_becomes_an_error_naming_holder_and_lock_id():
         _raise_if_locked(LOCKED)
     assert caught.value.lock_id == "4dfd6521-0f4f-a171-c8b3-77dae6845973"
     assert "locked by runner@ci-17 (apply, since 2026-11-23 15:10:54 UTC)" in caught.value.message
-    assert caught.value.exit_code == 1
+    assert caught.value.exit_code == 4  # EXIT_LOCKED: distinct from a failed step
     _raise_if_locked("Error: something unrelated")  # no lock: nothing raised
 
 

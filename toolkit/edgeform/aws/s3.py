@@ -118,3 +118,21 @@ def get_object(s3: GuardedClient, bucket: str, key: str) -> StoredObject | None:
         got.get("ETag", '""').strip('"'),
         got["LastModified"].timestamp(),
     )
+
+
+def put_if_absent(s3: GuardedClient, bucket: str, key: str, data: bytes) -> bool:
+    """Create the object only if no object has the key (S3's conditional write,
+    `If-None-Match: *`, as Terraform's S3 lock file is made); False when one exists."""
+    try:
+        s3.put_object(
+            Bucket=bucket, Key=key, Body=data, IfNoneMatch="*", ContentType="application/json"
+        )
+    except AwsError as exc:
+        if exc.code in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
+            return False
+        raise
+    return True
+
+
+def delete_key(s3: GuardedClient, bucket: str, key: str) -> None:
+    s3.delete_object(Bucket=bucket, Key=key)

@@ -37,6 +37,7 @@ def bootstrap_state_bucket(s3: GuardedClient, bucket: str, region: str) -> list[
     return [
         BootstrapStep("bucket", _ensure_bucket(s3, bucket, region)),
         BootstrapStep("versioning", _ensure_versioning(s3, bucket)),
+        BootstrapStep("old versions expire", _ensure_old_versions_expire(s3, bucket)),
         BootstrapStep("encryption", _ensure_encryption(s3, bucket)),
         BootstrapStep("public access block", _ensure_public_access_block(s3, bucket)),
         BootstrapStep("TLS-only policy", _ensure_tls_policy(s3, bucket)),
@@ -75,6 +76,39 @@ def _ensure_versioning(s3: GuardedClient, bucket: str) -> bool:
     if s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled":
         return False
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    return True
+
+
+NONCURRENT_DAYS: Final = 90  # how long a replaced state (or lock, record) can be restored
+OLD_VERSIONS_RULE: Final = "edgeform-old-versions"
+
+
+def _ensure_old_versions_expire(s3: GuardedClient, bucket: str) -> bool:
+    """Versioning keeps every state a deploy replaced, and every lock file, forever: a
+    lifecycle rule removes versions replaced over NONCURRENT_DAYS ago, keeping the newest
+    few, and the delete markers left alone. Another rule of the bucket's owner is kept."""
+    try:
+        rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket).get("Rules", [])
+    except AwsError as exc:
+        if exc.code != "NoSuchLifecycleConfiguration":
+            raise
+        rules = []
+    if any(rule.get("ID") == OLD_VERSIONS_RULE for rule in rules):
+        return False
+    ours = {
+        "ID": OLD_VERSIONS_RULE,
+        "Status": "Enabled",
+        "Filter": {},
+        "NoncurrentVersionExpiration": {
+            "NoncurrentDays": NONCURRENT_DAYS,
+            "NewerNoncurrentVersions": 5,
+        },
+        "Expiration": {"ExpiredObjectDeleteMarker": True},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+    }
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket, LifecycleConfiguration={"Rules": [*rules, ours]}
+    )
     return True
 
 

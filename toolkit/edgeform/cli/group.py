@@ -1,7 +1,8 @@
 """The root `edgeform` group: its options, its help, and errors turned into exit statuses.
 
 Exit statuses (errors.py has the table): 0 success; 1 a step failed; 2 bad input (config,
-command line, stage name); 3 `plan` found changes; 130 interrupted. A traceback only with --debug.
+command line, stage name); 3 `plan` found changes; 4 the stage is locked; 130 interrupted.
+A traceback only with --debug.
 """
 
 from __future__ import annotations
@@ -134,7 +135,8 @@ Examples, one per command, in the order above:
   edgeform iam-policy --target aws   the deploying role's least-privilege policy
   edgeform local status              the embedded AWS endpoint
 
-Exit statuses: 0 ok, 1 a step failed, 2 bad input, 3 `plan` found changes, 130 interrupted.""",
+Exit statuses: 0 ok, 1 a step failed, 2 bad input, 3 `plan` found changes, 4 locked,
+130 interrupted.""",
 )
 @click.version_option(__version__, "--version", prog_name="edgeform")
 @click.option(

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from edgeform.cli.options import about, pass_run, seconds
+from edgeform.cli.options import about, pass_run, ttl_seconds
 from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run
 from edgeform.errors import EXIT_CHANGES, EXIT_OK, UsageError
@@ -18,9 +18,10 @@ from edgeform.errors import EXIT_CHANGES, EXIT_OK, UsageError
 @click.option(
     "--ttl",
     metavar="DURATION",
-    callback=seconds,
-    help="Expire the stage this long after this deploy (7d, 12h; default: the target's ttl). "
-    "`edgeform gc --expired` destroys expired stages.",
+    callback=ttl_seconds,
+    help="Expire the stage this long after this deploy (7d, 12h), or `never`; default: the "
+    "target's ttl, else the expiry the stage has. `edgeform gc --expired` destroys expired "
+    "stages.",
 )
 @pass_run(terraform=True)
 def deploy(run: Run, ttl: int | None) -> None:
@@ -114,11 +115,13 @@ def destroy(run: Run, yes: bool, force_protected: bool) -> None:
         raise click.Abort
     result = pipeline.destroy(run, force_protected=force_protected)
     pending = result.functions.pending
-    run.console.result(
-        {**about(run), **result.as_json()},
-        f"destroyed {len(result.plan.destroys)} resources"
-        + (f"; {len(pending)} functions pending deletion, for `edgeform gc`" if pending else ""),
-    )
+    if result.plan is None:
+        text = f"nothing is deployed for stage {stage.name} on {run.context.target.name}"
+    else:
+        text = f"destroyed {len(result.plan.destroys)} resources" + (
+            f"; {len(pending)} functions pending deletion, for `edgeform gc`" if pending else ""
+        )
+    run.console.result({**about(run), **result.as_json()}, text)
 
 
 COMMANDS = (deploy, plan, outputs, destroy)

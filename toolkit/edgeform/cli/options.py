@@ -25,7 +25,7 @@ from edgeform.errors import NoStageError
 from edgeform.model.context import StageContext
 from edgeform.model.project import Project
 from edgeform.model.stage import git_branch, resolve_stage
-from edgeform.model.state import DEFAULT_LOCK_TIMEOUT, parse_duration
+from edgeform.model.state import DEFAULT_LOCK_TIMEOUT, NEVER_EXPIRES, parse_duration
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The stage of local work (serve, invoke) when no stage is named anywhere: its build config.
@@ -149,6 +149,13 @@ def seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> in
         return parse_duration(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def ttl_seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """`--ttl`: a duration in seconds, `never` (NEVER_EXPIRES: clear the expiry), or None."""
+    if value is not None and value.strip().lower() == "never":
+        return NEVER_EXPIRES
+    return seconds(ctx, param, value)
 
 
 def _terraform_duration(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -14,7 +14,7 @@ from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run, TargetRun
 from edgeform.deploy.stages import gc_expired, gc_functions, list_stages, target_endpoint
 from edgeform.errors import EdgeformError, UsageError
-from edgeform.render.iam_policy import deploy_policy
+from edgeform.render.iam_policy import boundary_policy, deploy_policy
 
 
 @click.command()
@@ -119,6 +119,7 @@ def gc(run: TargetRun, expired: bool, dry_run: bool, wait: bool, timeout: int) -
         *(f"destroyed {name}" for name in (stages.destroyed if stages else ())),
         *(f"would destroy {name}" for name in (stages.would_destroy if stages else ())),
         *(f"kept {name}: protected" for name in (stages.kept_protected if stages else ())),
+        *(f"kept {name}: {why}" for name, why in (stages.kept if stages else ())),
         *(f"FAILED {name}: {why}" for name, why in (stages.failed if stages else ())),
         *(f"deleted function {name}" for name in functions.deleted),
         *(f"pending function {name}: replicas remain" for name in functions.pending),
@@ -149,17 +150,21 @@ def gc(run: TargetRun, expired: bool, dry_run: bool, wait: bool, timeout: int) -
 @click.argument("lock_id")
 @pass_run(terraform=True)
 def unlock(run: Run, lock_id: str) -> None:
-    """Clear the lock a killed deploy left on a stage's state.
+    """Clear the lock a run that died on another host left on a stage's shared state.
 
-    Only the lock named is cleared, and only while it is the one that holds the stage: make
-    sure the run that took it is dead (the lock error names it and when it started).
+    Only the lock named is cleared, and only while it is the one that holds the stage; its
+    holder is printed first. A run that died on this host needs no unlock: the next run
+    takes its lock over. A local state's lock ends with its run: there is nothing to clear.
 
     \b
     Examples:
       edgeform unlock --stage feature/login 4dfd6521-0f4f-a171-c8b3-77dae6845973
     """
-    pipeline.unlock(run, lock_id)
-    run.console.result({**about(run), "unlocked": lock_id}, f"cleared lock {lock_id}")
+    held = pipeline.unlock(run, lock_id)
+    run.console.result(
+        {**about(run), "unlocked": lock_id, "holder": held.describe()},
+        f"cleared lock {lock_id} of {held.describe()}",
+    )
 
 
 @click.command(name="iam-policy")
@@ -168,25 +173,35 @@ def unlock(run: Run, lock_id: str) -> None:
     metavar="ID",
     help="The AWS account the role deploys to (default: the caller's, asked of STS).",
 )
+@click.option(
+    "--boundary",
+    is_flag=True,
+    help="Print the permissions boundary the project's roles carry instead (create it once).",
+)
 @pass_target_run()
-def iam_policy(run: TargetRun, account_id: str | None) -> None:
+def iam_policy(run: TargetRun, account_id: str | None, boundary: bool) -> None:
     """Print the least-privilege IAM policy of the role that deploys this project.
 
-    Every stage of the project on the target: its buckets, functions, role, distributions,
-    and the state bucket's objects of this project. Attach it to the role CI assumes (README:
-    "The role a pipeline assumes").
+    Every stage of the project on the target: its buckets, functions, role, distributions
+    (by the project's tag), and the state bucket's objects of this project. It may make the
+    functions' role only with the project's permissions boundary (--boundary prints it; an
+    administrator creates it once, named as the policy's condition says). Attach the policy
+    to the role CI assumes (README: "The role a pipeline assumes").
 
     \b
     Examples:
       edgeform iam-policy --target aws > deploy-policy.json
-      edgeform iam-policy --target aws --account-id 123456789012
+      edgeform iam-policy --target aws --account-id 123456789012 --boundary > boundary.json
     """
     if account_id is None:
         url = target_endpoint(run, start=True)
         account_id = AwsSession(run.target, url).client("sts").get_caller_identity()["Account"]
     elif not re.fullmatch(r"\d{12}", account_id):
         raise UsageError(f"{account_id!r} is not an AWS account id", "give its 12 digits")
-    policy = deploy_policy(run.project, run.target, account_id)
+    if boundary:
+        policy = boundary_policy(run.project, account_id)
+    else:
+        policy = deploy_policy(run.project, run.target, account_id)
     run.console.result(policy, json.dumps(policy, indent=2))
 
 

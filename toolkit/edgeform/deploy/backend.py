@@ -110,12 +110,14 @@ def init_backend(
     wanted: tuple[str, ...],
     destination_has_state: Callable[[], bool],
     slug: str,
+    *,
+    lock: bool = True,
 ) -> Init:
     """`terraform init` when what it reads changed, migrating the state when the backend
     changed. Returns what it did. `destination_has_state`: whether the new backend already
-    holds resources."""
+    holds resources. `lock=False`: the caller holds the state's lock."""
     if not needs_migration(stage_dir, wanted):
-        return Init.RAN if tf.init_if_changed() else Init.CURRENT
+        return Init.RAN if tf.init_if_changed(lock=lock) else Init.CURRENT
     if destination_has_state():
         where = "the state bucket" if wanted[0] == "s3" else "the stage's folder"
         raise StateBackendError(
@@ -124,7 +126,7 @@ def init_backend(
             "keep one: destroy the stage with the old state config, or remove the state you "
             "do not want (its resources stay: a state lists what exists)",
         )
-    tf.init_if_changed(migrate=True)
+    tf.init_if_changed(migrate=True, lock=lock)
     for leftover in (stage_dir / STATE_FILE, stage_dir / f"{STATE_FILE}.backup"):
         if wanted[0] == "s3" and leftover.is_file():  # copied: keep it, but never use it again
             leftover.replace(leftover.with_name(leftover.name + MIGRATED_SUFFIX))

@@ -28,7 +28,7 @@ from edgeform.deploy.run import Run
 from edgeform.deploy.terraform import StackCommands
 from edgeform.state.pending import PendingFunction
 from edgeform.state.records import utc
-from edgeform.state.store import StageStore, outputs_of, resource_addresses
+from edgeform.state.store import StageStore, resource_addresses, stage_parts
 
 FUNCTION_ADDRESS = "aws_lambda_function."
 
@@ -55,7 +55,7 @@ def set_aside(run: Run, stack: StackCommands, states: StageStore, url: str | Non
     """Record the stage's functions as pending and take them out of its state."""
     state = states.state(run.context.stage.slug)
     addresses = sorted(a for a in resource_addresses(state) if a.startswith(FUNCTION_ADDRESS))
-    names = sorted(str(f["name"]) for f in (outputs_of(state) or {}).get("functions", {}).values())
+    names = list(stage_parts(state).functions)  # the outputs may be gone already
     if not addresses:
         return []
     lam = AwsSession(run.context.target, url).client("lambda", LAMBDA_REGION)

@@ -6,10 +6,16 @@
              empty) -> outputs (from the state) -> stage record
              and expiry -> site sync -> invalidation of the changed paths -> wait
              (invalidation, distribution) -> verify (triggers on the versions just published)
-    destroy: protection -> render -> init -> empty the bucket -> functions set aside (out of
-             the state, recorded as pending) -> distribution disabled, deployed, deleted
-             -> plan -destroy -> apply (the rest) -> delete the functions
-             CloudFront has let go (the rest wait for gc) -> forget the stage's record
+    destroy: protection -> render (in memory) -> [embedded endpoint] -> the stage's lock
+             -> write -> init -> what the state holds (nothing: "nothing is deployed")
+             -> empty the bucket -> functions set aside (out of the state, recorded as
+             pending) -> distribution disabled, deployed, deleted -> plan -destroy -> apply
+             (the rest) -> delete the functions CloudFront has let go (the rest wait for
+             gc) -> forget the stage's record
+
+Every command that changes a stage (and `plan`) holds the stage's lock (`locking`) from
+before it reads the stage's state until it is done; everything before it (build, site,
+render and lint, in memory) reads the project alone.
 
 A stage's outputs are read from its state (local file or state bucket), without Terraform.
 
@@ -30,16 +36,19 @@ from edgeform.aws.cloudfront import COMPLETED, DEPLOYED, CloudFront, invalidatio
 from edgeform.aws.s3 import SyncResult, empty_bucket, remote_etags, sync_site
 from edgeform.aws.session import LAMBDA_REGION, AwsSession
 from edgeform.aws.tags import set_expiry
+from edgeform.build.bundle import Bundle
 from edgeform.build.site import SiteFile
 from edgeform.clock import wait_until
 from edgeform.deploy.adopt import candidates, find, write_imports
 from edgeform.deploy.backend import (
     Init,
     init_backend,
+    needs_migration,
     open_store,
     state_client,
     wanted_backend,
 )
+from edgeform.deploy.locking import stage_lock, stage_locked
 from edgeform.deploy.pending import Collected, collect, revive, set_aside
 from edgeform.deploy.prepare import build, checked_stack, render, site, terraform, write
 from edgeform.deploy.run import Run, local_endpoint
@@ -59,9 +68,18 @@ from edgeform.errors import (
     VerifyError,
 )
 from edgeform.localcloud.endpoint import answers, claim_stage_state, stage_belongs_to
+from edgeform.model.state import NEVER_EXPIRES
 from edgeform.render.stack import RenderedStack
+from edgeform.state.lock import LockInfo
 from edgeform.state.records import StageRecord, utc
-from edgeform.state.store import StageStore, outputs_of, resource_addresses, stage_store
+from edgeform.state.stage_lock import BucketStageLock, StageLock
+from edgeform.state.store import (
+    StageStore,
+    outputs_of,
+    resource_addresses,
+    stage_parts,
+    stage_store,
+)
 
 REPLICA_WAIT_AWS = "up to a few hours"
 REPLICA_WAIT_LOCAL = "within a minute on the embedded endpoint"
@@ -138,12 +156,15 @@ def endpoint_watched(run: Run, url: str | None) -> Iterator[None]:
     try:
         yield
     except StateLockedError as exc:
+        if run.context.target.state is None or not exc.lock_id:
+            raise  # a local state's lock ends with its run: nothing to clear
         stage, target = run.context.stage.name, run.context.target.name
         raise StateLockedError(
             exc.message,
-            "wait for that run to finish (--lock-timeout waits longer); if it was killed, "
-            f"clear its lock with `edgeform unlock --stage {shlex.quote(stage)} "
-            f"--target {target} {exc.lock_id}`, then run again",
+            "wait for that run to finish (--lock-timeout waits longer); if it died on another "
+            f"host, clear its lock with `edgeform unlock --stage {shlex.quote(stage)} "
+            f"--target {target} {exc.lock_id}`, then run again (a run that died on this "
+            "host has its lock taken over by the next one)",
             exc.lock_id,
             exc.stderr,
         ) from exc
@@ -161,13 +182,18 @@ def endpoint_watched(run: Run, url: str | None) -> Iterator[None]:
 Pins = Mapping[str, int]  # function (config name) -> the version its triggers stay on
 
 
-def stack_commands(run: Run, url: str | None, pins: Pins | None = None) -> StackCommands:
+def stack_commands(
+    run: Run, url: str | None, lock: StageLock, pins: Pins | None = None
+) -> StackCommands:
+    """The stage's Terraform commands, under the stage's `lock` (held by the caller)."""
     variables = {"aws_endpoint": url} if run.local and url else {}
     if pins:  # an HCL object: names are [a-z0-9-], versions integers
         variables["pinned_versions"] = (
             "{" + ", ".join(f'"{name}" = {int(v)}' for name, v in sorted(pins.items())) + "}"
         )
-    return StackCommands(terraform(run, url), variables, run.lock_timeout)
+    return StackCommands(
+        terraform(run, url), variables, run.lock_timeout, lock=lock.terraform_locks
+    )
 
 
 def current_pins(states: StageStore, slug: str) -> dict[str, int]:
@@ -190,6 +216,7 @@ def init(run: Run, stack: StackCommands, states: StageStore) -> None:
             wanted_backend(ctx),
             lambda: outputs_of(states.state(ctx.stage.slug)) is not None,
             ctx.stage.slug,
+            lock=stack.lock,
         )
         if done is Init.MIGRATED:
             run.console.warn(f"moved stage {ctx.stage.slug}'s state to {states.where}")
@@ -199,7 +226,29 @@ def init(run: Run, stack: StackCommands, states: StageStore) -> None:
 def plan(run: Run) -> PlanSummary:
     """What a deploy would change; a rolled-back function's triggers stay where they are (a
     plan right after a rollback is clean), where a plain deploy would return them."""
-    return _planned(run, lambda current: current).summary
+    prepared = _prepare(run)
+    url = endpoint_url(run)
+    with endpoint_watched(run, url):
+        states = store(run, url)  # the state bucket, checked (made on the embedded endpoint)
+        with stage_locked(run, url, "plan") as lock:
+            return _planned(run, prepared, url, states, lock, lambda current: current).summary
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The project's own files, checked: bundles, site and the rendered, linted stack."""
+
+    bundles: list[Bundle]
+    files: list[SiteFile]
+    rendered: RenderedStack
+
+
+def _prepare(run: Run) -> Prepared:
+    """Build, site, render and lint, in memory: every check on the project's own files comes
+    before the first change anywhere."""
+    bundles = build(run)
+    files = site(run)
+    return Prepared(bundles, files, checked_stack(run, bundles))
 
 
 @dataclass(frozen=True)
@@ -214,24 +263,25 @@ class Planned:
     summary: PlanSummary
 
 
-def _planned(run: Run, pin: Callable[[Pins], Pins] | None = None) -> Planned:
-    """Build, site, render, lint, write, endpoint, init and plan. `pin` gives the versions
-    to hold triggers on from the current ones (none: every trigger on the latest version).
-    Every check on the project's own files comes before the first change anywhere."""
-    bundles = build(run)
-    files = site(run)
-    rendered = checked_stack(run, bundles)
-    url = endpoint_url(run)
-    with endpoint_watched(run, url):
-        states = store(run, url)
-        pins = pin(current_pins(states, run.context.stage.slug)) if pin else None
-        stack = stack_commands(run, url, pins)
-        init(run, stack, states)
-        adopt(run, states, url, rendered)
-        with run.console.step("plan") as step:
-            summary = stack.plan()
-            step.summary = summary.describe()
-    return Planned(files, url, stack, states, summary)
+def _planned(
+    run: Run,
+    prepared: Prepared,
+    url: str | None,
+    states: StageStore,
+    lock: StageLock,
+    pin: Callable[[Pins], Pins] | None = None,
+) -> Planned:
+    """Under the stage's lock: write, init, adopt and plan. `pin` gives the versions to hold
+    triggers on from the current ones (none: every trigger on the latest version)."""
+    write(run, prepared.rendered, prepared.bundles)
+    pins = pin(current_pins(states, run.context.stage.slug)) if pin else None
+    stack = stack_commands(run, url, lock, pins)
+    init(run, stack, states)
+    adopt(run, states, url, prepared.rendered)
+    with run.console.step("plan") as step:
+        summary = stack.plan()
+        step.summary = summary.describe()
+    return Planned(prepared.files, url, stack, states, summary)
 
 
 def deploy(
@@ -246,23 +296,38 @@ def deploy(
             f"job, and no later job can update or destroy the stage; give [targets."
             f"{target.name}] a state bucket (README: Previews per branch in CI)"
         )
-    planned = _planned(run, pin)
-    with endpoint_watched(run, planned.url):
-        _apply(run, planned.stack, planned.summary)
-        outputs = outputs_of(planned.states.state(run.context.stage.slug)) or {}
-        record = record_stage(run, planned, outputs, ttl or run.context.target.ttl)
-        for name in revive(run, planned.states, planned.url):
-            run.console.warn(f"function {name} was pending deletion; it is this stage's again")
-        return _publish(run, planned.url, planned.files, outputs, planned.summary, record)
+    prepared = _prepare(run)
+    url = endpoint_url(run)
+    with endpoint_watched(run, url):
+        states = store(run, url)
+        with stage_locked(run, url, "deploy") as lock:
+            return _deploy_locked(run, _planned(run, prepared, url, states, lock, pin), ttl)
+
+
+def _deploy_locked(run: Run, planned: Planned, ttl: int | None) -> DeployResult:
+    _apply(run, planned.stack, planned.summary)
+    outputs = outputs_of(planned.states.state(run.context.stage.slug)) or {}
+    ttl = ttl if ttl is not None else run.context.target.ttl
+    record = record_stage(run, planned, outputs, ttl)
+    for name in revive(run, planned.states, planned.url):
+        run.console.warn(f"function {name} was pending deletion; it is this stage's again")
+    return _publish(run, planned.url, planned.files, outputs, planned.summary, record)
 
 
 def record_stage(
     run: Run, planned: Planned, outputs: dict[str, Any], ttl: int | None
 ) -> StageRecord:
-    """The stage's record beside its state, and its expiry on its resources' tags."""
+    """The stage's record beside its state, and its expiry on its resources' tags. `ttl`:
+    seconds from now; NEVER_EXPIRES clears the expiry; None keeps the one recorded."""
     ctx = run.context
     with run.console.step("record") as step:
         now = run.clock.wall()
+        previous = planned.states.record(ctx.stage.slug)
+        kept = ttl is None and previous is not None and previous.expires_at is not None
+        if ttl is None:
+            expires_at = previous.expires_at if previous is not None else None
+        else:
+            expires_at = utc(now + ttl) if ttl != NEVER_EXPIRES else None
         record = StageRecord(
             project=ctx.project.name,
             target=ctx.target.name,
@@ -270,17 +335,18 @@ def record_stage(
             slug=ctx.stage.slug,
             url=f"https://{outputs['distribution_domain_name']}/",
             deployed_at=utc(now),
-            expires_at=utc(now + ttl) if ttl else None,
+            expires_at=expires_at,
             distribution_id=outputs["distribution_id"],
             bucket=outputs["bucket_name"],
         )
-        previous = planned.states.record(ctx.stage.slug)
         planned.states.put_record(record)
         expiry = record.as_json()["expires_at"]
         if expiry or (previous is not None and previous.expires_at is not None):
             # (Without a TTL now or before, there is no tag to set or remove.)
             set_expiry(AwsSession(ctx.target, planned.url), outputs, expiry)
         step.summary = f"expires {expiry}" if expiry else "never expires"
+        if kept:
+            step.summary += " (kept from the last deploy; --ttl never clears it)"
     return record
 
 
@@ -445,47 +511,87 @@ def check_destroy_allowed(run: Run, *, force_protected: bool) -> None:
 
 @dataclass(frozen=True)
 class DestroyResult:
-    plan: PlanSummary  # what Terraform destroyed
+    plan: PlanSummary | None  # what Terraform destroyed; None: nothing was deployed
     distribution: str | None  # deleted by edgeform itself, before Terraform's destroy
     functions: Collected  # the stage's functions: deleted, or pending until their replicas go
+    kept: str | None = None  # why the stage was left as it is (gc: it no longer expires)
+
+    @property
+    def deployed(self) -> bool:
+        return self.plan is not None
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "destroyed": list(self.plan.destroys),
+            "deployed": self.deployed,
+            "destroyed": list(self.plan.destroys) if self.plan else [],
             "distribution": self.distribution,
             "functions": self.functions.as_json(),
+            "kept": self.kept,
         }
 
 
-def destroy(run: Run, *, force_protected: bool = False) -> DestroyResult:
-    """Destroy the stage without waiting on Lambda@Edge replicas (see `pending`)."""
+# Asked under the stage's lock, with the stage's record as it is then: a reason to leave the
+# stage alone (gc: a redeploy moved its expiry), or None to go on.
+Recheck = Callable[[StageRecord | None], str | None]
+
+
+def destroy(
+    run: Run, *, force_protected: bool = False, recheck: Recheck | None = None
+) -> DestroyResult:
+    """Destroy the stage without waiting on Lambda@Edge replicas (see `pending`). Every step
+    after the lock reads the state as it is then, so a rerun carries on from any point."""
     check_destroy_allowed(run, force_protected=force_protected)
     bundles = build(run)
-    write(run, render(run, bundles), bundles)
+    rendered = render(run, bundles)
     url = endpoint_url(run)
     with endpoint_watched(run, url):
         states = store(run, url)
-        stack = stack_commands(run, url)
-        init(run, stack, states)
-        current = outputs_of(states.state(run.context.stage.slug)) or {}
-        if "bucket_name" in current:
-            _empty_bucket(run, current["bucket_name"], url)  # protection was checked above
-        with run.console.step("set aside") as step:
-            names = set_aside(run, stack, states, url)
-            step.summary = f"{len(names)} functions out of the state, recorded as pending"
-        distribution = current.get("distribution_id")
-        if distribution:
-            _retire_distribution(run, stack, states, distribution, url)
-        with run.console.step("plan") as step:
-            summary = stack.plan(destroy=True)
-            step.summary = summary.describe()
-        with run.console.step("destroy") as step:
-            if summary.has_changes:
-                stack.apply(summary)
-            step.summary = f"{len(summary.destroys)} resources destroyed"
-        functions = _delete_functions(run, states, names, url)
-        states.forget(run.context.stage.slug)
-    return DestroyResult(summary, distribution, functions)
+        with stage_locked(run, url, "destroy") as lock:
+            return _destroy_locked(run, states, lock, bundles, rendered, recheck, url)
+
+
+def _destroy_locked(
+    run: Run,
+    states: StageStore,
+    lock: StageLock,
+    bundles: list[Bundle],
+    rendered: RenderedStack,
+    recheck: Recheck | None,
+    url: str | None,
+) -> DestroyResult:
+    slug = run.context.stage.slug
+    record = states.record(slug)
+    why = recheck(record) if recheck else None
+    if why is not None:
+        return DestroyResult(None, None, Collected(), kept=why)
+    parts = stage_parts(states.state(slug))
+    if (
+        parts.empty
+        and record is None
+        and not needs_migration(run.stage_dir, wanted_backend(run.context))
+    ):
+        return DestroyResult(None, None, Collected())  # nothing deployed: CI cleanup is idempotent
+    write(run, rendered, bundles)
+    stack = stack_commands(run, url, lock)
+    init(run, stack, states)
+    parts = stage_parts(states.state(slug))  # init may have moved the state
+    if parts.bucket:
+        _empty_bucket(run, parts.bucket, url)  # protection was checked above
+    with run.console.step("set aside") as step:
+        names = set_aside(run, stack, states, url)
+        step.summary = f"{len(names)} functions out of the state, recorded as pending"
+    if parts.distribution_id:
+        _retire_distribution(run, stack, states, parts.distribution_id, url)
+    with run.console.step("plan") as step:
+        summary = stack.plan(destroy=True)
+        step.summary = summary.describe()
+    with run.console.step("destroy") as step:
+        if summary.has_changes:
+            stack.apply(summary)
+        step.summary = f"{len(summary.destroys)} resources destroyed"
+    functions = _delete_functions(run, states, names, url)
+    states.forget(slug)
+    return DestroyResult(summary, parts.distribution_id, functions)
 
 
 DISTRIBUTION_ADDRESS = "aws_cloudfront_distribution.site"
@@ -538,28 +644,33 @@ def _empty_bucket(run: Run, bucket: str, url: str | None) -> None:
         step.summary = f"{empty_bucket(s3, bucket)} objects deleted"
 
 
-def unlock(run: Run, lock_id: str) -> None:
-    """Clear a lock left by a run that was killed: only the lock named, and only if it is
-    the one that holds the stage's state."""
-    bundles = build(run)
-    write(run, render(run, bundles), bundles)
+def unlock(run: Run, lock_id: str) -> LockInfo:
+    """Clear a lock left by a run that died on another host: only the lock named, and only
+    while it is the one that holds the stage's state. Returns the lock cleared."""
+    ctx = run.context
+    if ctx.target.state is None:
+        raise BadInputError(
+            f"stage {ctx.stage.slug} keeps its state on this machine, whose lock ends with "
+            "the run that holds it: there is nothing to unlock; nothing was changed",
+            "if a deploy seems stuck, it is still running: wait for it, or stop it",
+        )
     url = endpoint_url(run)
     with endpoint_watched(run, url):
-        states = store(run, url)
-        held = states.lock(run.context.stage.slug)
-        if held is None and run.context.target.state is not None:
+        lock = stage_lock(run, url)
+        held = lock.current() if isinstance(lock, BucketStageLock) else None
+        if held is None:
             raise BadInputError(
-                f"stage {run.context.stage.slug}'s state is not locked; nothing was changed",
+                f"stage {ctx.stage.slug}'s state is not locked; nothing was changed",
                 "nothing to clear: run the deploy again",
             )
-        if held is not None and held.id != lock_id:
+        run.console.info(f"lock {held.id} on stage {ctx.stage.slug} is held by {held.describe()}")
+        if held.id != lock_id:
             raise BadInputError(
-                f"the lock on stage {run.context.stage.slug} is {held.id}, held by "
+                f"the lock on stage {ctx.stage.slug} is {held.id}, held by "
                 f"{held.describe()}, not {lock_id}; nothing was changed",
                 "check that run is dead, then pass its lock id",
             )
-        stack = stack_commands(run, url)
         with run.console.step("unlock") as step:
-            stack.tf.init(lock_timeout="0s")
-            stack.tf.force_unlock(lock_id)
+            lock.clear(held.id)
             step.summary = f"lock {lock_id} cleared"
+    return held

@@ -74,7 +74,8 @@ def write(run: Run, stack: RenderedStack, bundles: Sequence[Bundle]) -> Rendered
 
 
 def checked_stack(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
-    """Render once, lint that stack, stop on an error, else write it."""
+    """Render once, lint that stack, and stop on an error; nothing is written (`write`
+    does that, once the stage's lock is held)."""
     stack = render(run, bundles)
     report = lint(run, bundles, stack)
     for finding in report.warnings:
@@ -88,7 +89,7 @@ def checked_stack(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
             "rendered and no endpoint was touched",
             "fix them (edgeform lint lists them), then deploy again",
         )
-    return write(run, stack, bundles)
+    return stack
 
 
 def terraform(run: Run, url: str | None = None) -> Terraform:

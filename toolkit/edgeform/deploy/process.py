@@ -7,14 +7,16 @@ saves the state) and hard on its second (the state may then miss what it created
   group, reaches edgeform alone, which forwards exactly one SIGINT, waits for Terraform to
   exit, and only then reports the interruption (exit 130);
 - SIGTERM (what CI runners send before they kill) is treated the same way;
-- on Linux it gets SIGINT from the kernel if edgeform dies first (SIGKILL included), so it
-  never goes on applying, or leaves a provider process, on its own.
+- it runs under a supervising parent (`supervise`) that sees edgeform die, SIGKILL included,
+  and then stops Terraform (SIGINT, and after `GRACE_SECONDS` SIGKILL to the whole group,
+  providers included), so nothing goes on applying, or holds memory, on its own;
+- it holds the descriptors `inherited` names (the stage's host lock): a lock edgeform holds
+  is held until its Terraform, too, has ended.
 A second signal is forwarded too: the user insists.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import subprocess
@@ -26,8 +28,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from edgeform.deploy import supervise
+
 FORWARDED: Final = (signal.SIGINT, signal.SIGTERM)
-PR_SET_PDEATHSIG: Final = 1
+# How long Terraform may take to stop cleanly once edgeform has died, before it is killed.
+GRACE_SECONDS: Final = 15.0
+SUPERVISOR: Final = Path(supervise.__file__)
+_inherited: set[int] = set()
+
+
+@contextmanager
+def inherited(fds: Sequence[int]) -> Iterator[None]:
+    """While inside, every child this module starts holds `fds` too (a lock's descriptor)."""
+    added = set(fds) - _inherited
+    _inherited.update(added)
+    try:
+        yield
+    finally:
+        _inherited.difference_update(added)
 
 
 @dataclass(frozen=True)
@@ -38,12 +56,20 @@ class Finished:
     interrupted: bool  # a signal reached edgeform while the child ran
 
 
-def _stop_with_parent() -> None:
-    """In the child, before exec: a group of its own, and SIGINT when edgeform dies."""
-    os.setpgid(0, 0)
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGINT)
+def supervised(command: Sequence[str], watch: int, keep: Sequence[int]) -> list[str]:
+    """The command line that runs `command` under the supervisor (see `supervise`)."""
+    fds = ",".join(str(fd) for fd in keep)
+    return [
+        sys.executable,
+        "-I",
+        "-S",
+        str(SUPERVISOR),
+        str(watch),
+        str(GRACE_SECONDS),
+        fds,
+        "--",
+        *command,
+    ]
 
 
 @contextmanager
@@ -76,16 +102,37 @@ def run_child(
     on_signal: Callable[[int], None] = lambda _signum: None,
 ) -> Finished:
     """Run `command` to its end; each stdout line goes to `on_line` as it comes."""
-    process = subprocess.Popen(
-        list(command),
-        cwd=cwd,
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
-        preexec_fn=_stop_with_parent,  # os calls only, before exec (no lock is taken)
-    )
+    watch, alive = os.pipe()  # `alive` stays open in edgeform alone: its end is our death
+    keep = tuple(sorted(_inherited))
+    try:
+        process = subprocess.Popen(
+            supervised(command, watch, keep),
+            cwd=cwd,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+            process_group=0,
+            pass_fds=(watch, *keep),
+        )
+    except BaseException:
+        os.close(alive)
+        raise
+    finally:
+        os.close(watch)
+    try:
+        return _finish(process, stdin, on_line, on_signal)
+    finally:
+        os.close(alive)
+
+
+def _finish(
+    process: subprocess.Popen[str],
+    stdin: str | None,
+    on_line: Callable[[str], None] | None,
+    on_signal: Callable[[int], None],
+) -> Finished:
     signals: list[int] = []
     with _forwarding(process, lambda signum: (signals.append(signum), on_signal(signum))):
         # stderr is drained on its own thread: a full pipe would otherwise block the child

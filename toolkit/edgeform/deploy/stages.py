@@ -19,7 +19,7 @@ from edgeform.deploy.pending import Collected, collect, collect_until_done
 from edgeform.deploy.run import TargetRun, local_endpoint
 from edgeform.errors import EdgeformError
 from edgeform.model.stage import Stage, slugify
-from edgeform.state.records import utc
+from edgeform.state.records import StageRecord, utc
 from edgeform.state.store import StageStore, StoredStage
 
 
@@ -90,14 +90,31 @@ class GcResult:
     would_destroy: tuple[str, ...]
     kept_protected: tuple[str, ...]
     failed: tuple[tuple[str, str], ...]  # (stage, why)
+    kept: tuple[tuple[str, str], ...] = ()  # (stage, why): no longer expired under its lock
 
     def as_json(self) -> dict[str, Any]:
         return {
             "destroyed": list(self.destroyed),
             "would_destroy": list(self.would_destroy),
             "kept_protected": list(self.kept_protected),
+            "kept": [{"stage": stage, "why": why} for stage, why in self.kept],
             "failed": [{"stage": stage, "error": why} for stage, why in self.failed],
         }
+
+
+def still_expired(now: datetime) -> pipeline.Recheck:
+    """gc's decision, asked again under the stage's lock with the record as it is then: a
+    redeploy may have moved the expiry, or another run destroyed the stage, while gc waited."""
+
+    def recheck(record: StageRecord | None) -> str | None:
+        if record is None:
+            return "its record is gone: another run destroyed it"
+        if not record.expired(now):
+            expiry = record.as_json()["expires_at"] or "never"
+            return f"redeployed meanwhile: it now expires {expiry}"
+        return None
+
+    return recheck
 
 
 def gc_expired(run: TargetRun, *, dry_run: bool) -> GcResult:
@@ -116,17 +133,22 @@ def gc_expired(run: TargetRun, *, dry_run: bool) -> GcResult:
         run.console.warn(f"stage {name}: {why}")
     if dry_run:
         return GcResult((), tuple(e.name for e in doomed), protected, tuple(passed_over))
-    destroyed, failed = [], list(passed_over)
+    destroyed, failed, kept = [], list(passed_over), []
     for entry in doomed:
         run.console.info(f"stage {entry.name} expired at {entry.as_json()['expires_at']}")
+        stage_run = run.stage_run(Stage(entry.name, entry.slug, "state record"))
         try:
-            pipeline.destroy(run.stage_run(Stage(entry.name, entry.slug, "state record")))
+            result = pipeline.destroy(stage_run, recheck=still_expired(utc(run.clock.wall())))
         except EdgeformError as exc:
             run.console.error(f"stage {entry.name}: {exc}")
             failed.append((entry.name, exc.message))
+            continue
+        if result.kept is not None:
+            run.console.info(f"stage {entry.name} kept: {result.kept}")
+            kept.append((entry.name, result.kept))
         else:
             destroyed.append(entry.name)
-    return GcResult(tuple(destroyed), (), protected, tuple(failed))
+    return GcResult(tuple(destroyed), (), protected, tuple(failed), tuple(kept))
 
 
 def gc_functions(run: TargetRun, *, dry_run: bool, wait: bool, timeout: float) -> Collected:

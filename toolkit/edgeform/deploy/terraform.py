@@ -279,26 +279,34 @@ class Terraform:
         return [line for line in result.stdout.splitlines() if line.strip()]
 
     def init(
-        self, *, backend: bool = True, migrate: bool = False, lock_timeout: str = "0s"
+        self,
+        *,
+        backend: bool = True,
+        migrate: bool = False,
+        lock_timeout: str = "0s",
+        lock: bool = True,
     ) -> None:
         """`terraform init`; with `migrate`, copy the state from the backend the folder was
         initialized with to the one configured now (the caller has checked the destination
-        holds no state of its own: -force-copy answers Terraform's question with yes)."""
+        holds no state of its own: -force-copy answers Terraform's question with yes).
+        `lock=False`: the caller holds the state's lock itself."""
         options: dict[str, object] = {"input": False, "backend": backend}
         if backend:
-            options["lock_timeout"] = lock_timeout
+            options.update(lock_options(lock, lock_timeout))
         if migrate:
             options.update(migrate_state=IsFlagged, force_copy=IsFlagged)
         self.run(self.command("init", **options), stream=True)
 
-    def init_if_changed(self, *, migrate: bool = False, lock_timeout: str = "0s") -> bool:
+    def init_if_changed(
+        self, *, migrate: bool = False, lock_timeout: str = "0s", lock: bool = True
+    ) -> bool:
         """`init`, unless nothing it depends on changed since the last successful one in this
         folder (see `init_inputs`). Returns whether it ran. A migration always runs."""
         stamp = self.working_dir / INIT_STAMP
         if not migrate and _read(stamp) == self.init_inputs() and self._providers_installed():
             return False
         stamp.unlink(missing_ok=True)  # a failed init must not leave an old stamp that matches
-        self.init(migrate=migrate, lock_timeout=lock_timeout)
+        self.init(migrate=migrate, lock_timeout=lock_timeout, lock=lock)
         stamp.write_text(self.init_inputs())  # after: init writes the lock file
         return True
 
@@ -325,9 +333,6 @@ class Terraform:
         providers = self.working_dir / ".terraform" / "providers"
         plugins = list(providers.glob("*/*/*/*/*/terraform-provider-*"))
         return bool(plugins) and all(p.exists() for p in plugins)
-
-    def force_unlock(self, lock_id: str) -> None:
-        self.run(self.command("force-unlock", lock_id, force=IsFlagged))
 
     def validate(self) -> ValidateResult:
         result = self.run(self.command("validate", json=IsFlagged), ok_codes=(0, 1))
@@ -449,14 +454,26 @@ PLAN_FILE = "edgeform.tfplan"
 PLAN_NO_CHANGES, PLAN_CHANGES = 0, 2
 
 
+def lock_options(lock: bool, lock_timeout: str) -> dict[str, object]:
+    """Terraform's lock options: its own lock with a timeout, or none (`-lock=false`) where
+    edgeform holds the state's lock itself."""
+    return {"lock_timeout": lock_timeout} if lock else {"lock": False}
+
+
 class StackCommands:
     """Plan, apply, outputs and destroy of one stage, with the stage's variables."""
 
     def __init__(
-        self, tf: Terraform, variables: Mapping[str, str], lock_timeout: str = DEFAULT_LOCK_TIMEOUT
+        self,
+        tf: Terraform,
+        variables: Mapping[str, str],
+        lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
+        *,
+        lock: bool = True,
     ) -> None:
         self.tf = tf
         self.lock_timeout = lock_timeout
+        self.lock = lock  # False: edgeform holds Terraform's lock file itself
         # A list, not a dict: python-terraform turns a dict into a temporary var file.
         self.var_args = [f"{name}={value}" for name, value in sorted(variables.items())]
 
@@ -464,7 +481,7 @@ class StackCommands:
         tf = self.tf
         options: dict[str, object] = {
             "input": False,
-            "lock_timeout": self.lock_timeout,
+            **lock_options(self.lock, self.lock_timeout),
             "detailed_exitcode": IsFlagged,
             "out": PLAN_FILE,
         }
@@ -486,11 +503,16 @@ class StackCommands:
         # A saved plan applies without asking; variables are baked into it.
         tf = self.tf
         tf.run(
-            tf.command("apply", str(plan.plan_file), input=False, lock_timeout=self.lock_timeout),
+            tf.command(
+                "apply",
+                str(plan.plan_file),
+                input=False,
+                **lock_options(self.lock, self.lock_timeout),
+            ),
             stream=True,
         )
 
     def state_rm(self, addresses: Sequence[str]) -> None:
         """Forget resources without destroying them (they live on outside Terraform)."""
         tf = self.tf
-        tf.run(tf.command("state rm", *addresses, lock_timeout=self.lock_timeout))
+        tf.run(tf.command("state rm", *addresses, **lock_options(self.lock, self.lock_timeout)))

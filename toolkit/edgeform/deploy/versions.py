@@ -16,6 +16,7 @@ from edgeform.aws.cloudfront import CloudFront
 from edgeform.aws.replicas import Deletion, delete
 from edgeform.aws.session import LAMBDA_REGION, AwsSession
 from edgeform.deploy import pipeline
+from edgeform.deploy.locking import stage_locked
 from edgeform.deploy.run import Run
 from edgeform.errors import AwsError, UsageError
 from edgeform.state.pending import PendingFunction
@@ -84,10 +85,19 @@ def versions(run: Run, function: str | None = None) -> list[Version]:
 
 
 def rollback(run: Run, function: str, version: int) -> pipeline.DeployResult:
-    """Wire `function`'s triggers to `version` (which must exist), through Terraform."""
+    """Wire `function`'s triggers to `version` (which must exist), through Terraform. The
+    version is looked up under the stage's lock, where the deploy reads the current pins."""
     _functions(run, function)
-    values = pipeline.outputs(run)
-    name = values["functions"][function]["name"]
+
+    def pin(current: pipeline.Pins) -> pipeline.Pins:
+        _check_version(run, function, version)
+        return {**current, function: version}
+
+    return pipeline.deploy(run, pin=pin)
+
+
+def _check_version(run: Run, function: str, version: int) -> None:
+    name = pipeline.outputs(run)["functions"][function]["name"]
     session = AwsSession(run.context.target, pipeline.existing_endpoint(run))
     try:
         session.client("lambda", LAMBDA_REGION).get_function(
@@ -100,7 +110,6 @@ def rollback(run: Run, function: str, version: int) -> pipeline.DeployResult:
             f"{function} has no version {version}; nothing was changed",
             f"`edgeform versions {function}` lists them",
         ) from None
-    return pipeline.deploy(run, pin=lambda current: {**current, function: version})
 
 
 @dataclass(frozen=True)
@@ -132,7 +141,17 @@ def prunable(found: list[Version], keep: int) -> tuple[list[Version], list[Versi
 
 
 def prune(run: Run, keep: int, *, dry_run: bool = False) -> Pruned:
-    """Delete old versions nothing uses; a replicated one becomes pending, for gc."""
+    """Delete old versions nothing uses; a replicated one becomes pending, for gc. Decided and
+    done under the stage's lock: no deploy or rollback moves a trigger meanwhile."""
+    if dry_run:
+        return _pruned(run, keep, dry_run=True)
+    url = pipeline.existing_endpoint(run)
+    pipeline.store(run, url)  # the state bucket, checked, before its lock file is written
+    with stage_locked(run, url, "prune"):
+        return _pruned(run, keep, dry_run=False)
+
+
+def _pruned(run: Run, keep: int, *, dry_run: bool) -> Pruned:
     found = versions(run)
     doomed, kept = prunable(found, keep)
     label = {v: f"{v.function}:{v.version}" for v in found}

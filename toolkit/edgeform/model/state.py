@@ -89,6 +89,7 @@ class StateBucket:
 _DURATION_RE: Final = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNIT_SECONDS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 MAX_TTL_SECONDS: Final = 366 * 86400
+NEVER_EXPIRES: Final = 0  # `--ttl never`: clear a stage's recorded expiry
 
 
 def parse_duration(text: str) -> int:

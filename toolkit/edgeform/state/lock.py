@@ -1,18 +1,92 @@
-"""Terraform's state lock information, from its error text or from the S3 lock file.
+"""A stage lock's information: Terraform's Lock Info, and the holder edgeform records in it.
 
 When a lock is held, Terraform prints the holder's Lock Info (ID, Path, Operation, Who,
-Version, Created) in its error; the S3 backend's lock file holds the same fields as JSON.
+Version, Created, Info) in its error; the S3 backend's lock file holds the same fields as JSON.
+edgeform writes that same file itself (so Terraform, OpenTofu and older edgeforms respect it)
+and puts its `Holder` in the free-form `Info` field: host, pid, the process's start and the
+command, so that a run on the same host can tell a holder that died from one that works.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import socket
+import sys
 from dataclasses import dataclass
-from typing import Final
+from pathlib import Path
+from typing import Any, Final
 
 _CREATED_RE: Final = re.compile(r"^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)")
 _FIELD_RE: Final = re.compile(r"^\s*(ID|Path|Operation|Who|Version|Created|Info):\s*(.*?)\s*$")
+
+
+def process_start(pid: int) -> str:
+    """What tells this process from a later one that reuses its pid: on Linux the boot and
+    the start time in clock ticks (/proc), elsewhere nothing ("": the pid alone is asked)."""
+    if not sys.platform.startswith("linux"):
+        return ""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return ""
+    return f"{boot}:{fields[19]}"  # field 22 of stat: starttime (two are before the ')')
+
+
+def pid_alive(pid: int, started: str) -> bool:
+    """Whether the process runs (another user's counts as running), and is the same one."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not started or process_start(pid) in ("", started)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a lock edgeform took: host, pid and the process's start, the command."""
+
+    host: str
+    pid: int
+    started: str
+    command: str
+
+    @classmethod
+    def me(cls, command: str) -> Holder:
+        pid = os.getpid()
+        return cls(socket.gethostname(), pid, process_start(pid), command)
+
+    def on_this_host(self) -> bool:
+        return self.host == socket.gethostname()
+
+    def dead_here(self) -> bool:
+        """Known dead: it ran on this host, and its process has ended."""
+        return self.on_this_host() and not pid_alive(self.pid, self.started)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "pid": self.pid,
+            "started": self.started,
+            "command": self.command,
+        }
+
+    @classmethod
+    def from_text(cls, text: str) -> Holder | None:
+        try:
+            fields = json.loads(text)
+            return cls(
+                str(fields["host"]),
+                int(fields["pid"]),
+                str(fields.get("started", "")),
+                str(fields.get("command", "")),
+            )
+        except (ValueError, TypeError, KeyError):
+            return None  # Terraform's own lock, or another tool's: no holder to check
 
 
 @dataclass(frozen=True)
@@ -22,16 +96,36 @@ class LockInfo:
     operation: str
     created: str
     path: str = ""
+    holder: Holder | None = None  # set when edgeform took the lock
 
     def describe(self) -> str:
+        if self.holder is not None:
+            h = self.holder
+            return f"{h.command or 'edgeform'} on {h.host} (pid {h.pid}, since {self.since})"
         what = self.operation.removeprefix("OperationType").lower() or "a run"
         return f"{self.who or 'someone'} ({what}, since {self.since})"
+
+    def encode(self) -> bytes:
+        """Terraform's Lock Info JSON, as its S3 backend writes the lock file."""
+        return json.dumps(
+            {
+                "ID": self.id,
+                "Operation": self.operation,
+                "Info": json.dumps(self.holder.as_json()) if self.holder else "",
+                "Who": self.who,
+                "Version": "edgeform",
+                "Created": self.created,
+                "Path": self.path,
+            }
+        ).encode()
 
     @property
     def since(self) -> str:
         """When the lock was taken, to the second ("2026-11-23 15:10:54 UTC")."""
         match = _CREATED_RE.match(self.created)
-        return f"{match.group(1)} UTC" if match else (self.created or "an unknown time")
+        if not match:
+            return self.created or "an unknown time"
+        return f"{match.group(1).replace('T', ' ')} UTC"
 
 
 def lock_from_terraform_error(text: str) -> LockInfo | None:
@@ -66,4 +160,5 @@ def _info(fields: dict[str, str]) -> LockInfo:
         operation=fields.get("Operation", ""),
         created=fields.get("Created", ""),
         path=fields.get("Path", ""),
+        holder=Holder.from_text(fields.get("Info", "")),
     )

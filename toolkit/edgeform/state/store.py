@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from edgeform.aws.boundary import GuardedClient
 from edgeform.aws.s3 import get_object
-from edgeform.errors import AwsError
+from edgeform.errors import AwsError, StateUnreadableError
 from edgeform.model.context import StageContext
 from edgeform.model.project import Project, Target
 from edgeform.model.state import LOCK_SUFFIX, RECORD_FILE, STATE_FILE, StateBucket
@@ -72,6 +72,50 @@ def resource_addresses(state: dict[str, Any] | None) -> set[str]:
     return addresses
 
 
+@dataclass(frozen=True)
+class StageParts:
+    """What of a stage edgeform itself empties or deletes (the bucket's objects, the
+    distribution, the functions), read from the state's resources, so that a destroy cut off
+    after Terraform removed the outputs still finds them; the outputs where a resource lacks."""
+
+    bucket: str | None = None
+    distribution_id: str | None = None
+    functions: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.bucket or self.distribution_id or self.functions)
+
+
+def _attributes(state: dict[str, Any], resource_type: str) -> list[dict[str, Any]]:
+    return [
+        instance.get("attributes") or {}
+        for resource in state.get("resources", [])
+        if resource.get("mode") == "managed" and resource.get("type") == resource_type
+        for instance in resource.get("instances", [])
+    ]
+
+
+def stage_parts(state: dict[str, Any] | None) -> StageParts:
+    if not state:
+        return StageParts()
+    outputs = outputs_of(state) or {}
+    buckets = [a.get("bucket") for a in _attributes(state, "aws_s3_bucket") if a.get("bucket")]
+    distributions = [a.get("id") for a in _attributes(state, "aws_cloudfront_distribution")]
+    functions = {
+        str(a["function_name"])
+        for a in _attributes(state, "aws_lambda_function")
+        if a.get("function_name")
+    }
+    functions |= {str(f["name"]) for f in (outputs.get("functions") or {}).values()}
+    return StageParts(
+        bucket=str(buckets[0]) if buckets else outputs.get("bucket_name"),
+        distribution_id=(str(distributions[0]) if distributions and distributions[0] else None)
+        or outputs.get("distribution_id"),
+        functions=tuple(sorted(functions)),
+    )
+
+
 def _loads(data: bytes | None) -> dict[str, Any] | None:
     if data is None:
         return None
@@ -80,6 +124,27 @@ def _loads(data: bytes | None) -> dict[str, Any] | None:
     except ValueError:
         return None
     return loaded if isinstance(loaded, dict) else None
+
+
+def _state(data: bytes | None, where: str) -> dict[str, Any] | None:
+    """A state's JSON; one that is there but unreadable is said as such, never taken for
+    "not deployed" (which would lead a deploy to create everything twice)."""
+    state = _loads(data)
+    if data is not None and state is None:
+        raise StateUnreadableError(
+            f"the state at {where} is unreadable (not Terraform's JSON); nothing was changed",
+            "restore it from its backup (terraform.tfstate.backup beside it, or the state "
+            "bucket's previous object version), then run the command again",
+        )
+    return state
+
+
+def _has_resources(store: StageStore, slug: str) -> bool:
+    """For listing: an unreadable state counts as a stage (its commands then say why)."""
+    try:
+        return outputs_of(store.state(slug)) is not None
+    except StateUnreadableError:
+        return True
 
 
 class LocalStore:
@@ -99,7 +164,7 @@ class LocalStore:
         folders = (p for p in self.folder.iterdir() if p.is_dir() and p.name != PENDING_FOLDER)
         for stage_dir in sorted(folders):
             record = self.record(stage_dir.name)
-            if record or outputs_of(self.state(stage_dir.name)) is not None:
+            if record or _has_resources(self, stage_dir.name):
                 found.append(StoredStage(stage_dir.name, record))
         return found
 
@@ -109,7 +174,7 @@ class LocalStore:
 
     def state(self, slug: str) -> dict[str, Any] | None:
         path = self._file(slug, STATE_FILE)
-        return _loads(path.read_bytes()) if path.is_file() else None
+        return _state(path.read_bytes(), str(path)) if path.is_file() else None
 
     def put_record(self, record: StageRecord) -> None:
         path = self._file(record.slug, RECORD_FILE)
@@ -176,7 +241,7 @@ class BucketStore:
         names_by_slug.pop(PENDING_FOLDER, None)
         for slug, names in sorted(names_by_slug.items()):
             record = self.record(slug) if RECORD_FILE in names else None
-            if record or (STATE_FILE in names and outputs_of(self.state(slug)) is not None):
+            if record or (STATE_FILE in names and _has_resources(self, slug)):
                 found.append(StoredStage(slug, record))
         return found
 
@@ -185,7 +250,8 @@ class BucketStore:
         return decode_record(data) if data is not None else None
 
     def state(self, slug: str) -> dict[str, Any] | None:
-        return _loads(self._get(self._key(slug, STATE_FILE)))
+        key = self._key(slug, STATE_FILE)
+        return _state(self._get(key), f"s3://{self.bucket}/{key}")
 
     def put_record(self, record: StageRecord) -> None:
         self.s3.put_object(
