@@ -324,7 +324,7 @@ def test_a_method_the_behavior_does_not_allow_is_refused(fresh):
 
 
 def test_the_server_listens_on_loopback_only(edge):
-    sockets = edge.server.runner.addresses
+    sockets = [sock.getsockname() for sock in edge.server.listening.sockets]
     assert sockets
     assert all(address[0] == "127.0.0.1" for address in sockets)
 

@@ -281,3 +281,65 @@ def test_a_node_function_on_another_node_version_here_gets_a_note(tmp_path):
         f"headers: Lambda runs nodejs{other}.x; node here is v{here}, so it runs on Node.js {major}"
     )
     assert runtime_note(code(f"nodejs{major}.x")) is None
+
+
+def closed_after(sock: socket.socket, limit: float) -> float | None:
+    """Seconds until the server closed `sock` (reads drained), or None if it stayed open."""
+    started = time.monotonic()
+    sock.settimeout(0.2)
+    while time.monotonic() - started < limit:
+        try:
+            if sock.recv(65536) == b"":
+                return time.monotonic() - started
+        except TimeoutError:
+            continue
+    return None
+
+
+def test_a_slow_or_idle_client_is_closed_and_a_slow_complete_one_is_served(tmp_path):
+    """A slowloris head (a header line a second, never the blank line) and an idle keep-alive
+    connection are closed 5 s after they opened or were last answered; a head that completes
+    within that, sent in pieces, is answered. (CloudFront documents no viewer figures;
+    serve's choice is in the README.)"""
+    edge = ServerThread(copy_conformance(tmp_path / "p")).start()
+    address = ("127.0.0.1", edge.port)
+    try:
+        with (
+            socket.create_connection(address) as slow,
+            socket.create_connection(address) as idle,
+            socket.create_connection(address) as patient,
+        ):
+            opened = time.monotonic()
+            idle.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            patient.sendall(b"GET /index.html HTTP/1.1\r\n")
+            slow.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\n")
+            slow_closed = None
+            for piece in range(12):
+                time.sleep(1)
+                if piece == 2:  # 3 s: the patient head completes
+                    patient.sendall(b"Host: x\r\nConnection: close\r\n\r\n")
+                try:
+                    slow.sendall(f"X-{piece}: y\r\n".encode())
+                except OSError:
+                    slow_closed = time.monotonic() - opened
+                    break
+            patient.settimeout(10)
+            assert patient.recv(65536).startswith(b"HTTP/1.1 200")
+            assert closed_after(idle, 1) is not None  # answered once, then closed when idle
+        assert slow_closed is not None
+        assert 5 <= slow_closed <= 9  # its dribbled lines never reset the timer
+    finally:
+        edge.stop()
+
+
+def test_distribution_domain_name_is_serves_own_never_the_clients_host(demo_dir):
+    edge = ServerThread(demo_dir).start()
+    try:
+        moved = edge.request(
+            "/index.html?username=octocat",
+            headers={"Referer": "http://x/index.html", "Host": "attacker.example"},
+        )
+        assert moved.status == 302
+        assert moved.header("location") == (f"//127.0.0.1:{edge.port}/other.html?username=octocat")
+    finally:
+        edge.stop()

@@ -1,7 +1,12 @@
 """The HTTP side of `edgeform serve`: aiohttp on loopback in front of the `EdgeChain`.
 
 Only 127.0.0.1 is ever bound: the emulator runs the user's code and serves their files, and is
-not meant to be reachable from the network.
+not meant to be reachable from the network. Hostile clients are bounded: a connection must
+send a complete request head within KEEPALIVE_SECONDS of opening or of its last response, or
+it is closed (aiohttp's keep-alive timer, which partial data never resets: a slowloris client
+goes too). CloudFront documents no figure for viewers; this is serve's choice (README,
+`serve`). A function's `distributionDomainName` is serve's own address, never the client's
+Host header.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ HOST: Final = "127.0.0.1"
 MAX_BODY: Final = 20 * 1024 * 1024
 # aiohttp sets these from the body it sends; a function's values would contradict it.
 _FRAMING: Final = frozenset({"content-length", "transfer-encoding", "connection"})
+
+KEEPALIVE_SECONDS: Final = 5.0  # the keep-alive idle timeout CloudFront uses toward origins
 
 AccessLog = Callable[[str], None]
 
@@ -47,11 +54,15 @@ async def viewer_request(request: web.Request) -> ViewerRequest:
     )
 
 
-def make_app(chain: EdgeChain, access_log: AccessLog) -> web.Application:
+def make_app(
+    chain: EdgeChain, access_log: AccessLog, authority: Callable[[], str]
+) -> web.Application:
+    """`authority`: serve's own host:port, the distribution's domain for the functions."""
+
     async def handle(request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
         viewer = await viewer_request(request)
-        served = await chain.handle(viewer, request.host)
+        served = await chain.handle(viewer, authority())
         response = served.response
         headers = CIMultiDict((k, v) for k, v in response.headers if k.lower() not in _FRAMING)
         headers.setdefault("Server", "CloudFront")  # not aiohttp's own
@@ -95,24 +106,29 @@ class EdgeServer:
             server_log.removeFilter(old)  # an earlier server's, in the same process
         server_log.addFilter(OneLine(access_log))
         self.runner = web.AppRunner(
-            make_app(chain, access_log),
+            make_app(chain, access_log, lambda: f"{HOST}:{self.port}"),
             access_log=None,
+            keepalive_timeout=KEEPALIVE_SECONDS,
             # Room past CloudFront's limits, so that the chain refuses oversize requests as
             # CloudFront does (494) instead of the HTTP parser (400).
             max_line_size=4 * limits.VIEWER_URL_LIMIT,
             max_field_size=4 * limits.VIEWER_HEADERS_LIMIT,
         )
         self.port = 0
+        self.listening: asyncio.Server | None = None
 
     async def start(self, port: int) -> int:
         await self.runner.setup()
-        site = web.TCPSite(self.runner, HOST, port, reuse_address=True)
-        await site.start()
-        server = site._server
-        assert isinstance(server, asyncio.base_events.Server)
-        self.port = int(server.sockets[0].getsockname()[1])
+        handler = self.runner.server
+        assert handler is not None
+        self.listening = await asyncio.get_running_loop().create_server(
+            handler, HOST, port, reuse_address=True
+        )
+        self.port = int(self.listening.sockets[0].getsockname()[1])
         return self.port
 
     async def stop(self) -> None:
+        if self.listening is not None:
+            self.listening.close()
         await self.runner.cleanup()
         await self.chain.source.close()
