@@ -162,3 +162,10 @@ def test_outputs_of_a_corrupt_state_say_it_is_unreadable_not_undeployed(demo_dir
     assert f"the state at {state} is unreadable" in result.stderr
     assert "not deployed" not in result.stderr
     assert state.read_text() == '{"version": 4, "resources": ['  # left as it was
+
+
+def test_unlock_on_a_local_state_says_there_is_nothing_to_unlock(demo_dir):
+    result = edgeform(demo_dir, "unlock", "--stage", "main", "4dfd6521")
+    assert result.exit_code == 2, result.output
+    assert "there is nothing to unlock" in result.stderr
+    assert not (demo_dir / ".edgeform").exists()
