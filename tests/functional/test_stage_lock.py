@@ -17,7 +17,8 @@ from edgeform.deploy.process import inherited, run_child
 from edgeform.errors import EXIT_LOCKED, StateLockedError
 from edgeform.localcloud.endpoint import LocalCloud
 from edgeform.model.project import Target
-from edgeform.state.lock import Holder, LockInfo, lock_from_file, process_start
+from edgeform.processes import process_start
+from edgeform.state.lock import Holder, LockInfo, lock_from_file
 from edgeform.state.stage_lock import BucketStageLock, LocalStageLock
 
 BUCKET = "edgeform-lock-test"

@@ -29,6 +29,7 @@ from typing import Final
 from edgeform.clock import Clock
 from edgeform.errors import LocalCloudError
 from edgeform.localcloud.patches import MOTO_VERSION
+from edgeform.processes import is_alive
 
 HOST: Final = "127.0.0.1"
 DEFAULT_DEPLOY_DELAY: Final = 2.0
@@ -57,16 +58,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
-
-
-def is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def answers(url: str, timeout: float = 2.0) -> bool:

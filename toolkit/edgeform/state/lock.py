@@ -13,37 +13,13 @@ import json
 import os
 import re
 import socket
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final
+
+from edgeform.processes import process_start, same_process_alive
 
 _CREATED_RE: Final = re.compile(r"^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)")
 _FIELD_RE: Final = re.compile(r"^\s*(ID|Path|Operation|Who|Version|Created|Info):\s*(.*?)\s*$")
-
-
-def process_start(pid: int) -> str:
-    """What tells this process from a later one that reuses its pid: on Linux the boot and
-    the start time in clock ticks (/proc), elsewhere nothing ("": the pid alone is asked)."""
-    if not sys.platform.startswith("linux"):
-        return ""
-    try:
-        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return ""
-    return f"{boot}:{fields[19]}"  # field 22 of stat: starttime (two are before the ')')
-
-
-def pid_alive(pid: int, started: str) -> bool:
-    """Whether the process runs (another user's counts as running), and is the same one."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not started or process_start(pid) in ("", started)
 
 
 @dataclass(frozen=True)
@@ -65,7 +41,7 @@ class Holder:
 
     def dead_here(self) -> bool:
         """Known dead: it ran on this host, and its process has ended."""
-        return self.on_this_host() and not pid_alive(self.pid, self.started)
+        return self.on_this_host() and not same_process_alive(self.pid, self.started)
 
     def as_json(self) -> dict[str, Any]:
         return {
