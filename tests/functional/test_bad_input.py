@@ -169,3 +169,14 @@ def test_unlock_on_a_local_state_says_there_is_nothing_to_unlock(demo_dir):
     assert result.exit_code == 2, result.output
     assert "there is nothing to unlock" in result.stderr
     assert not (demo_dir / ".edgeform").exists()
+
+
+def test_an_empty_state_file_is_no_state_as_terraform_reads_it(demo_dir):
+    # Terraform's local backend truncates, then writes; a SIGKILL between the two leaves zero
+    # bytes, which Terraform's statefile.Read takes as "no state" (ErrNoState), not an error.
+    state = demo_dir / ".edgeform" / "stages" / "local" / "main" / "terraform.tfstate"
+    state.parent.mkdir(parents=True)
+    state.write_text("")
+    result = edgeform(demo_dir, "outputs", "--stage", "main")
+    assert "unreadable" not in result.stderr
+    assert "not deployed" in result.stderr, result.output

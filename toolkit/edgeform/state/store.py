@@ -128,7 +128,11 @@ def _loads(data: bytes | None) -> dict[str, Any] | None:
 
 def _state(data: bytes | None, where: str) -> dict[str, Any] | None:
     """A state's JSON; one that is there but unreadable is said as such, never taken for
-    "not deployed" (which would lead a deploy to create everything twice)."""
+    "not deployed" (which would lead a deploy to create everything twice). An empty file is
+    what Terraform's local backend leaves when killed between truncating and writing; Terraform
+    itself reads it as no state, and adopt then finds the stage's resources by name."""
+    if data is not None and not data.strip():
+        return None
     state = _loads(data)
     if data is not None and state is None:
         raise StateUnreadableError(
