@@ -1,7 +1,7 @@
 # edgeform: every target makes its own virtual environment; nothing needs installing by hand.
 # Usage: make deploy [STAGE=name] [TARGET=local|aws] | make serve [PORT=8080] | make test
 #        | make check (the inner loop: lint and unit tests, under a minute) | make bench
-#        | make lint | make clean
+#        | make lint | make dist (wheel and sdist, checked) | make clean
 
 PYTHON ?= python3
 VENV   := .venv
@@ -19,11 +19,11 @@ export EDGEFORM_PROVIDER_MIRROR
 
 STAGE_ARGS := $(if $(STAGE),--stage "$(STAGE)") $(if $(TARGET),--target "$(TARGET)")
 
-.PHONY: install lint-workflows bench-state deploy destroy plan outputs render build serve test check checkov bench lint fmt clean browser wrk
+.PHONY: dist install lint-workflows bench-state deploy destroy plan outputs render build serve test check checkov bench lint fmt clean browser wrk
 
 install: $(BIN)/.installed
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -122,8 +122,15 @@ checkov: $(BIN)/.installed $(CHECKOV_VENV)/.installed
 test: $(BIN)/.installed lint checkov browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The wheel and sdist a user installs (README: "Installing edgeform"), built without isolation
+# (this venv's setuptools: nothing downloaded) and checked as PyPI would check them.
+dist: $(BIN)/.installed
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
 fmt: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .edgeform .pytest_cache .ruff_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) dist .edgeform .pytest_cache .ruff_cache .hypothesis .import_linter_cache

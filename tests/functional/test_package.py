@@ -4,12 +4,10 @@ and a project of the user's own with no `terraform/` folder."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-import tomllib
 import urllib.request
-import venv
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import pytest
 from edgeform.scaffold.catalog import TEMPLATES
 from tests.conftest import REPO
 from tests.emulator_helpers import serving
+from tests.wheel import Built, build_wheel, dependencies_only, fresh_venv
 
 PACKAGE = REPO / "toolkit" / "edgeform"
 
@@ -55,15 +54,23 @@ triggers = [
 """
 
 
-def test_every_package_folder_is_listed_in_pyproject():
-    listed = set(
-        tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
-    )
-    found = {
-        "edgeform" + ".".join(("", *p.parent.relative_to(PACKAGE).parts))
-        for p in PACKAGE.rglob("__init__.py")
+def test_the_wheel_builds_without_a_warning_and_holds_every_file(built):
+    assert "would be ignored" not in built.log
+    assert "deprecat" not in built.log.lower()
+    assert "BuildBackendWarning" not in built.log
+    with zipfile.ZipFile(built.wheel) as wheel:
+        shipped = set(wheel.namelist())
+    expected = {
+        p.relative_to(PACKAGE.parent).as_posix()
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
     }
-    assert found | {"edgeform.render.templates"} == listed
+    assert expected <= shipped
+    metadata = next(n for n in shipped if n.endswith(".dist-info/METADATA"))
+    with zipfile.ZipFile(built.wheel) as wheel:
+        text = wheel.read(metadata).decode()
+    assert "License-Expression: Apache-2.0" in text
+    assert any(n.endswith("licenses/LICENSE") for n in shipped)
 
 
 def user_project(root: Path) -> Path:
@@ -79,44 +86,22 @@ def user_project(root: Path) -> Path:
     return root
 
 
-def _outside_the_build(folder: str, names: list[str]) -> set[str]:
-    if Path(folder) != REPO:
-        return {n for n in names if n == "__pycache__" or n.endswith(".egg-info")}
-    return {".git", ".venv", ".edgeform", "build", "tests", "bench"} & set(names)
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_wheel(tmp_path_factory.mktemp("package"))
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The `edgeform` command of a wheel installed into a fresh virtual environment."""
-    work = tmp_path_factory.mktemp("package")
-    source = work / "source"  # a copy, so the build writes nothing into the repository
-    shutil.copytree(REPO, source, ignore=_outside_the_build)
-    wheels = work / "wheels"
+def installed(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `edgeform` command of the wheel installed into a fresh virtual environment."""
+    work = tmp_path_factory.mktemp("venv")
+    bin_dir = fresh_venv(work / "venv", dependencies_only(work))
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(wheels),
-            str(source),
-        ],
+        [str(bin_dir / "python"), "-m", "pip", "install", "-q", "--no-index", str(built.wheel)],
         check=True,
         capture_output=True,
     )
-    [wheel] = wheels.glob("edgeform-*.whl")
-    env_dir = work / "venv"
-    venv.create(env_dir, with_pip=True)
-    subprocess.run(
-        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
-        check=True,
-        capture_output=True,
-    )
-    return env_dir / "bin" / "edgeform"
+    return bin_dir / "edgeform"
 
 
 def test_the_wheel_ships_the_templates_and_the_node_worker(installed):
