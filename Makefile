@@ -12,10 +12,9 @@ PORT   ?= 8080
 # The demo's browser test drives Debian's chromium (Playwright never downloads a browser).
 CHROMIUM ?= /usr/bin/chromium
 
-# On a machine without internet, Terraform takes the AWS provider from a local mirror.
-# Found automatically where these machines keep it; override with EDGEFORM_PROVIDER_MIRROR=.
-EDGEFORM_PROVIDER_MIRROR ?= $(wildcard /opt/tf-plugins)
-export EDGEFORM_PROVIDER_MIRROR
+# On a machine without internet, Terraform takes the AWS provider from a local mirror: edgeform
+# finds it (EDGEFORM_PROVIDER_MIRROR, else /opt/tf-plugins), for this Makefile and every
+# project's alike.
 
 STAGE_ARGS := $(if $(STAGE),--stage "$(STAGE)") $(if $(TARGET),--target "$(TARGET)")
 

@@ -33,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "toolkit"))
 
+from edgeform.deploy.terraform import provider_mirror  # noqa: E402
 from edgeform.localcloud.endpoint import LocalCloud  # noqa: E402
 
 DEFAULT_BASELINE = "570f6ab"  # main before issue 13's changes
@@ -81,8 +82,9 @@ def project(root: Path, name: str, url: str, extra: str = "") -> Path:
 def endpoint() -> Iterator[tuple[Path, str]]:
     """A temporary folder and an embedded endpoint in it, the provider mirror found; the
     endpoint is stopped afterwards. (bench/state.py uses it too.)"""
-    if not os.environ.get("EDGEFORM_PROVIDER_MIRROR") and Path("/opt/tf-plugins").is_dir():
-        os.environ["EDGEFORM_PROVIDER_MIRROR"] = "/opt/tf-plugins"
+    mirror = provider_mirror(os.environ)  # the baseline edgeform and raw Terraform need it
+    if mirror:
+        os.environ["EDGEFORM_PROVIDER_MIRROR"] = mirror
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         cloud = LocalCloud(root / "endpoint")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from edgeform.config import load_project
+from edgeform.deploy.terraform import provider_mirror
 from edgeform.model.project import Project
 from edgeform.model.stage import Stage, slugify
 
@@ -86,13 +87,13 @@ def terraform_environ(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str
             "(https://developer.hashicorp.com/terraform/install)"
         )
     environ = dict(os.environ)
-    mirror = environ.get("EDGEFORM_PROVIDER_MIRROR")
+    mirror = provider_mirror(environ)  # edgeform's own finding, as every command does it
     if not mirror:
         pytest.fail(
-            "EDGEFORM_PROVIDER_MIRROR is not set: the tests install the AWS provider "
-            "from a local mirror (`terraform providers mirror DIR`); `make test` sets "
-            "it to /opt/tf-plugins when that folder exists"
+            "no provider mirror: the tests install the AWS provider from a local mirror "
+            "(`terraform providers mirror DIR`); set EDGEFORM_PROVIDER_MIRROR=DIR"
         )
+    environ["EDGEFORM_PROVIDER_MIRROR"] = mirror
     environ.pop("TF_CLI_CONFIG_FILE", None)
     return environ
 

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from edgeform import __version__
 from edgeform.cli import cli
+from edgeform.cli.options import DEFAULT_SOURCE
 from edgeform.console import wants_color
 
 ANSI = "\x1b["
@@ -169,10 +170,26 @@ def test_protected_stage_is_shown(run):
     assert data["protected"] is True
 
 
-def test_no_stage_anywhere(run, demo_dir):
-    result = run("render")  # not a git repository, no variables
+def test_no_branch_anywhere_is_stage_dev_and_says_so(run, demo_dir):
+    result = run("render", "--output", "json")  # not a git repository, no variables
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["stage"] == "dev"
+    assert "stage dev (no branch to name one; --stage NAME chooses)" in result.stderr
+    assert any((demo_dir / ".edgeform" / "stages" / "local" / "dev").glob("*.tf"))
+    shown = json.loads(run("stage", "--output", "json").stdout)
+    assert (shown["name"], shown["source"]) == ("dev", DEFAULT_SOURCE)
+
+
+def test_lint_outside_git_needs_no_stage(run):
+    result = run("lint")
+    assert result.exit_code == 0, result.output
+    assert "lint: 0 errors, 0 warnings" in result.stdout
+
+
+def test_a_blank_stage_is_still_refused(run):
+    result = run("render", "--stage", " ")
     assert result.exit_code == 2
-    assert "no stage name" in result.stderr
+    assert "names an empty stage" in result.stderr
 
 
 def test_no_colour_off_a_terminal_or_with_no_color(run):

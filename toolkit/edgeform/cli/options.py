@@ -24,12 +24,16 @@ from edgeform.deploy.run import Run, TargetRun
 from edgeform.errors import NoStageError
 from edgeform.model.context import StageContext
 from edgeform.model.project import Project
-from edgeform.model.stage import git_branch, resolve_stage
+from edgeform.model.stage import Stage, git_branch, resolve_stage
 from edgeform.model.state import DEFAULT_LOCK_TIMEOUT, NEVER_EXPIRES, parse_duration
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The stage of local work (serve, invoke) when no stage is named anywhere: its build config.
 LOCAL_STAGE = "local"
+# The stage of a project with no branch to name one (not a git repository, a detached HEAD):
+# what `make deploy` in a fresh `edgeform init` folder deploys, said on stderr every time.
+DEFAULT_STAGE = "dev"
+DEFAULT_SOURCE = "default: no --stage, EDGEFORM_STAGE, CI branch or git branch"
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,9 @@ def make_run(
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
     verbose: bool = False,
 ) -> Run:
-    """Resolve project, stage and target once. With `local_fallback`, no stage name anywhere
-    means stage "local" instead of an error (for serve and invoke); a blank one is refused."""
+    """Resolve project, stage and target once. No stage name anywhere means stage "dev"
+    (said on stderr), or "local" with `local_fallback` (serve and invoke); a blank one is
+    refused."""
     environ = dict(os.environ)
     console = Console(json_output=output == "json", color=wants_color(sys.stderr, environ))
     project = load(options)
@@ -68,9 +73,10 @@ def make_run(
     try:
         resolved = resolve_stage(stage, environ, lambda: git_branch(project.root))
     except NoStageError:  # a blank name is still refused
+        fallback = LOCAL_STAGE if local_fallback else DEFAULT_STAGE
+        resolved = Stage(fallback, fallback, DEFAULT_SOURCE)
         if not local_fallback:
-            raise
-        resolved = resolve_stage(LOCAL_STAGE, environ, lambda: None)
+            console.info(f"stage {fallback} (no branch to name one; --stage NAME chooses)")
     context = StageContext.resolve(project, resolved, chosen_target)
     return Run(context, console, environ, terraform_bin, lock_timeout=lock_timeout, verbose=verbose)
 

@@ -11,6 +11,7 @@ import click
 from edgeform.cli.options import output_option
 from edgeform.scaffold.catalog import DEFAULT_TEMPLATE, RUNTIMES, TEMPLATES
 from edgeform.scaffold.create import create_project
+from edgeform.scaffold.git import commit_project
 
 
 @click.command()
@@ -32,6 +33,9 @@ from edgeform.scaffold.create import create_project
     help="The functions' language: Python 3.12 or Node.js 22.",
 )
 @click.option("--name", help="The project's name (default: from DIRECTORY's name).")
+@click.option(
+    "--git", "make_git", is_flag=True, help="Make a git repository and commit the new files."
+)
 @click.option("--list", "list_templates", is_flag=True, help="List the templates and exit.")
 @output_option
 def init(
@@ -39,6 +43,7 @@ def init(
     template: str,
     runtime: str,
     name: str | None,
+    make_git: bool,
     list_templates: bool,
     output: str,
 ) -> None:
@@ -51,6 +56,7 @@ def init(
     Examples:
       edgeform init my-site                          the rewrite template, in Python
       edgeform init my-site --template rewrite --runtime node
+      edgeform init my-site --template spa --git     a repository and first commit too
       edgeform init --list                           what each template shows
       cd my-site && make serve                       then http://127.0.0.1:8080
     """
@@ -60,6 +66,11 @@ def init(
         click.echo(json.dumps(rows, indent=2) if output == "json" else text)
         return
     created = create_project(directory, template, runtime, name)
+    commit = (
+        commit_project(created.folder, created.files, f"edgeform init --template {template}")
+        if make_git
+        else None
+    )
     if output == "json":
         click.echo(
             json.dumps(
@@ -69,6 +80,7 @@ def init(
                     "template": created.template.name,
                     "runtime": created.runtime,
                     "files": list(created.files),
+                    "commit": commit,
                 },
                 indent=2,
             )
@@ -77,7 +89,9 @@ def init(
     where = shlex.quote(str(directory))
     click.echo(
         f"created {created.project} ({created.template.name}, {created.runtime}) in "
-        f"{directory}: {len(created.files)} files\n"
+        f"{directory}: {len(created.files)} files"
+        + (f", committed as {commit[:12]}" if commit else "")
+        + "\n"
         "next:\n"
         + (f"  cd {where}\n" if directory != Path(".") else "")
         + "  make serve     the site behind a local CloudFront, http://127.0.0.1:8080\n"

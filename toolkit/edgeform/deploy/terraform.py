@@ -7,9 +7,11 @@ it to build command lines and run them ourselves, with `-input=false`, `TF_IN_AU
 no colour off a terminal. Every failure raises `TerraformError` with Terraform's stderr.
 
 Air-gapped machines: set EDGEFORM_PROVIDER_MIRROR to a provider mirror folder (the layout of
-`terraform providers mirror`). edgeform then writes a Terraform CLI config that installs
-hashicorp providers from that folder only, with a plugin cache so that each stage links the
-provider instead of copying it.
+`terraform providers mirror`); unset, /opt/tf-plugins is used when it holds hashicorp/aws
+(where air-gapped build images keep it). edgeform then writes a Terraform CLI config that
+installs hashicorp providers from that folder only, with a plugin cache so that each stage
+links the provider instead of copying it. One implementation for every Makefile: edgeform's
+own and every project's `edgeform init` writes.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from edgeform.model.state import DEFAULT_LOCK_TIMEOUT
 from edgeform.state.lock import lock_from_terraform_error
 
 MIRROR_ENV: Final = "EDGEFORM_PROVIDER_MIRROR"
+CONVENTIONAL_MIRRORS: Final = (Path("/opt/tf-plugins"),)
+AWS_PROVIDER: Final = Path("registry.terraform.io") / "hashicorp" / "aws"
 TERRAFORM_BIN_ENV: Final = "EDGEFORM_TERRAFORM_BIN"
 LOCK_FILE: Final = ".terraform.lock.hcl"
 INIT_STAMP: Final = Path(".terraform") / "edgeform-init.sha256"
@@ -126,11 +130,11 @@ def cli_config_text(mirror: Path, plugin_cache: Path) -> str:
 
 def terraform_environment(base: Mapping[str, str], config_dir: Path) -> dict[str, str]:
     """The environment Terraform runs in: the caller's, plus automation settings and the
-    provider mirror's CLI config when EDGEFORM_PROVIDER_MIRROR is set."""
+    provider mirror's CLI config when there is one (`provider_mirror`)."""
     env = dict(base)
     env["TF_IN_AUTOMATION"] = "1"
     env["TF_INPUT"] = "0"
-    mirror = base.get(MIRROR_ENV)
+    mirror = provider_mirror(base)
     if mirror:
         mirror_path = Path(mirror).expanduser().resolve()
         if not mirror_path.is_dir():
@@ -149,6 +153,17 @@ def terraform_environment(base: Mapping[str, str], config_dir: Path) -> dict[str
             config_file.write_text(text)
         env["TF_CLI_CONFIG_FILE"] = str(config_file)
     return env
+
+
+def provider_mirror(
+    environ: Mapping[str, str], conventional: Sequence[Path] = CONVENTIONAL_MIRRORS
+) -> str | None:
+    """EDGEFORM_PROVIDER_MIRROR when set and not empty, else the first conventional folder
+    that holds the AWS provider, else None (Terraform downloads as usual)."""
+    named = environ.get(MIRROR_ENV, "").strip()
+    if named:
+        return named
+    return next((str(p) for p in conventional if (p / AWS_PROVIDER).is_dir()), None)
 
 
 def find_terraform(explicit: str | None, environ: Mapping[str, str]) -> str:
