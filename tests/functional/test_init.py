@@ -10,13 +10,16 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+from edgeform import __version__
 from edgeform.cli import cli
 from edgeform.scaffold.catalog import RUNTIMES, TEMPLATES
 from edgeform.scaffold.create import TEST_COMMANDS
@@ -158,9 +161,10 @@ def test_a_template_lints_passes_its_tests_and_serves(tmp_path, template, runtim
     for shared in ("edgeform.toml", "Makefile", ".gitignore", ".github/workflows/preview.yml"):
         assert shared in created["files"]
     assert ".edgeform/" in (folder / ".gitignore").read_text().splitlines()
-    assert "@@" not in "".join(
-        (folder / name).read_text() for name in created["files"] if not name.endswith(".png")
-    )
+    texts = {n: (folder / n).read_text() for n in created["files"] if not n.endswith(".png")}
+    assert "@@" not in "".join(texts.values())
+    machine = (str(tmp_path), str(REPO), str(Path.home()), sys.prefix, sys.base_prefix)
+    assert [(n, p) for n, t in texts.items() for p in machine if p in t] == []
 
     if (folder / "template.mk").is_file():  # what the template makes at build time (a key)
         # (`make lint` with a stand-in edgeform: the rules the template adds run, nothing else)
@@ -246,3 +250,60 @@ def test_a_new_project_is_named_after_its_folder(tmp_path):
     assert init(str(tmp_path / "My Site_2")).exit_code == 0
     assert 'name = "my-site-2"' in (tmp_path / "My Site_2" / "edgeform.toml").read_text()
     assert Path(tmp_path / "My Site_2" / ".github").is_dir()
+
+
+def install_steps_before_use(workflow: dict) -> dict[str, list[str]]:
+    """For each job: the steps that run make or edgeform with no earlier step of the job
+    installing the pin (`pip install -r requirements-edgeform.txt`)."""
+    missing: dict[str, list[str]] = {}
+    for name, job in workflow["jobs"].items():
+        installed = False
+        for step in job["steps"]:
+            run = step.get("run", "")
+            if re.search(r"pip install .*-r requirements-edgeform\.txt", run):
+                installed = True
+            elif re.search(r"(^|\s)(make|edgeform)\s", run) and not installed:
+                missing.setdefault(name, []).append(step.get("name", run))
+    return missing
+
+
+def test_every_workflow_job_installs_the_pin_before_it_runs_edgeform(tmp_path):
+    assert init(str(tmp_path / "site"), "--template", "spa").exit_code == 0
+    pins = (tmp_path / "site" / "requirements-edgeform.txt").read_text().splitlines()
+    assert [line for line in pins if line and not line.startswith("#")] == [
+        f"edgeform=={__version__}"
+    ]
+    workflow = yaml.safe_load((tmp_path / "site" / ".github/workflows/preview.yml").read_text())
+    assert install_steps_before_use(workflow) == {}
+    jobs_running_edgeform = [
+        job for job in workflow["jobs"].values()
+        if any(re.search(r"(^|\s)make\s", s.get("run", "")) for s in job["steps"])
+    ]  # fmt: skip
+    assert len(jobs_running_edgeform) == 4  # test, deploy, destroy, gc
+    for job in jobs_running_edgeform:
+        [python] = [s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python")]
+        # setup-python's pip cache, keyed on the pin (actions/setup-python README, "Caching
+        # packages dependencies": cache and cache-dependency-path).
+        assert python["with"]["cache"] == "pip"
+        assert python["with"]["cache-dependency-path"] == "requirements-edgeform.txt"
+
+
+def test_the_install_check_finds_a_job_without_its_install_step():
+    workflow = {"jobs": {"deploy": {"steps": [{"name": "deploy", "run": "make deploy"}]}}}
+    assert install_steps_before_use(workflow) == {"deploy": ["deploy"]}
+
+
+def test_init_git_makes_the_repository_and_commits_every_file(tmp_path, monkeypatch):
+    for role in ("AUTHOR", "COMMITTER"):  # a runner may have no git identity configured
+        monkeypatch.setenv(f"GIT_{role}_NAME", "t")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "t@example.com")
+    made = init(str(tmp_path / "s"), "--template", "spa", "--git", "--output", "json")
+    assert made.exit_code == 0, made.output
+    created = json.loads(made.stdout)
+    git = ["git", "-C", str(tmp_path / "s")]
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+    assert head.stdout.strip() == created["commit"]
+    tracked = subprocess.run([*git, "ls-files"], capture_output=True, text=True, check=True)
+    assert sorted(tracked.stdout.split()) == sorted(created["files"])
+    branch = subprocess.run([*git, "branch", "--show-current"], capture_output=True, text=True)
+    assert branch.stdout.strip() == "main"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from edgeform import __version__
 from edgeform.scaffold.catalog import TEMPLATES
 from tests.conftest import REPO
 from tests.emulator_helpers import serving
@@ -174,5 +175,5 @@ def test_the_wheel_ships_every_init_template(installed, tmp_path):
     assert {".gitignore", ".github/workflows/preview.yml", "template.mk"} <= set(files)
     listed = subprocess.run([str(installed), "init", "--list"], capture_output=True, text=True)
     assert [line.split()[0] for line in listed.stdout.splitlines()] == list(TEMPLATES)
-    makefile = (tmp_path / "b" / "Makefile").read_text()
-    assert "EDGEFORM_PACKAGE ?= /" in makefile  # the wheel this edgeform came from
+    pins = (tmp_path / "b" / "requirements-edgeform.txt").read_text().splitlines()
+    assert [p for p in pins if p and not p.startswith("#")] == [f"edgeform=={__version__}"]

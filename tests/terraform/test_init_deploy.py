@@ -55,8 +55,10 @@ def test_init_then_make_deploy_and_make_destroy(tmp_path, terraform_environ):
     folder = tmp_path / "shop"
     created = CliRunner().invoke(cli, ["init", str(folder), "--template", "rewrite"])
     assert created.exit_code == 0, created.output
-    # The edgeform under test is the one on the PATH: the Makefile uses it, installs nothing.
+    # The edgeform under test is the one on the PATH (EDGEFORM=edgeform, as the generated
+    # workflow sets it after its install step): the Makefile uses it, installs nothing.
     env = {
+        "EDGEFORM": "edgeform",
         **terraform_environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{terraform_environ['PATH']}",
         "EDGEFORM_STAGE": "main",

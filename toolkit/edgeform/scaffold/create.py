@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -43,19 +41,6 @@ def project_name(folder: Path) -> str:
     words = re.findall(r"[a-z0-9]+", folder.resolve().name.lower())
     name = "-".join(words).lstrip("0123456789-")[:PROJECT_NAME_MAX].rstrip("-")
     return name or "edge-site"
-
-
-def edgeform_package() -> str:
-    """What a new project's Makefile installs when no edgeform is on the PATH: this
-    edgeform's source folder when it was installed from one, else this version from PyPI."""
-    try:
-        direct = importlib.metadata.distribution("edgeform").read_text("direct_url.json")
-    except importlib.metadata.PackageNotFoundError:
-        direct = None
-    url = json.loads(direct).get("url", "") if direct else ""
-    if url.startswith("file://"):
-        return url.removeprefix("file://")
-    return f"edgeform=={__version__}"
 
 
 def plan_files(template: Template, runtime: str) -> dict[str, Path]:
@@ -110,7 +95,7 @@ def create_project(
         "@@TEMPLATE@@": template.name,
         "@@TEMPLATE_SUMMARY@@": template.summary,
         "@@RUNTIME@@": runtime,
-        "@@EDGEFORM_PACKAGE@@": edgeform_package(),
+        "@@EDGEFORM_VERSION@@": __version__,
         "@@TEST_COMMAND@@": TEST_COMMANDS[runtime],
         "@@GITIGNORE_EXTRA@@": "".join(f"\n{line}" for line in template.ignored),
         "@@DEPLOY_ENV@@": "".join(f"\n          {line}" for line in template.deploy_env),
