@@ -69,6 +69,24 @@ def many_behaviors(root: Path) -> None:
     edit(root / "edgeform.toml", "[targets.local]", extra + "\n[targets.local]")
 
 
+NODE_SYNTAX_ERROR = """exports.handler = async (event) => {
+  const request = event.Records[0].cf.request;
+  retur request;
+};
+"""
+
+
+def test_a_node_syntax_error_is_named_by_file_line_and_nodes_message(demo_dir):
+    node_function(demo_dir, "nodejs22.x", NODE_SYNTAX_ERROR)
+    result = CliRunner().invoke(
+        cli, ["--config", str(demo_dir / "edgeform.toml"), "lint", "--stage", "main"]
+    )
+    assert result.exit_code == 1
+    assert "functions/edge/index.js:3: LE303 edge: SyntaxError: Unexpected identifier" in (
+        result.stdout
+    )
+
+
 def node_function(root: Path, runtime: str, source: str) -> None:
     folder = root / "functions" / "edge"
     folder.mkdir()
@@ -193,6 +211,12 @@ ERRORS = [
         lambda r: node_function(r, "nodejs24.x", CALLBACK),
         "functions/edge/index.js",
         "exports.handler",
+    ),
+    (
+        "LE303",
+        lambda r: node_function(r, "nodejs22.x", NODE_SYNTAX_ERROR),
+        "functions/edge/index.js",
+        "retur ",
     ),
 ]
 

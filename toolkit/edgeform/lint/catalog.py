@@ -43,6 +43,7 @@ RULES: Final = {
         Rule("LE204", "error", "no function setting that Lambda@Edge refuses"),
         Rule("LE301", "error", "the handler exists"),
         Rule("LE302", "error", "no callback-style handler on Node.js 24 and later"),
+        Rule("LE303", "error", "the Node.js source parses (node --check on each file)"),
         Rule("LE401", "warning", "no config read from environment variables"),
         Rule("LE402", "warning", "no response body in the source over the viewer limit"),
         Rule("LE501", "error", "the site holds regular files only (no link out, no FIFO)"),

@@ -2,14 +2,19 @@
 config from environment variables, no response body already over the viewer limit.
 
 Python is read with `ast` and never imported; JavaScript with patterns that cover the usual
-ways of exporting a handler (CommonJS and ES modules).
+ways of exporting a handler (CommonJS and ES modules), and parsed by `node --check` (LE303:
+each of the function's own .js/.mjs/.cjs files, node_modules left out as published code; on a
+machine without node the rule has nothing to run and finds nothing).
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -29,6 +34,8 @@ VIEWER_BODY_LIMIT: Final = GENERATED_RESPONSE_LIMIT["viewer"]
 NODE_SUFFIXES: Final = (".mjs", ".cjs", ".js")
 # Set by the runtime itself, so reading them at the edge is fine (reference section 1).
 RESERVED_ENV: Final = re.compile(r"^(AWS_\w*|LAMBDA_\w*|_HANDLER|_X_AMZN_TRACE_ID|TZ|LANG|PATH)$")
+NODE_CHECK_SECONDS: Final = 30
+NODE_ERROR_AT: Final = re.compile(r"^(?P<path>.+):(?P<line>\d+)$", re.MULTILINE)
 LONG_JS_LITERAL: Final = re.compile(rf"([\"'`])((?:\\.|(?!\1).){{{VIEWER_BODY_LIMIT},}})\1")
 NODE_ENV: Final = re.compile(r"process\.env(?:\.(\w+)|\[\s*['\"](\w+)['\"]\s*\])?")
 
@@ -84,6 +91,7 @@ class _Checks:
         if fn.language == "python":
             self._python_handler(fn, module, name)
         else:
+            self._node_syntax(fn)
             self._node_handler(fn, module, name)
         for source in _sources(fn):
             self._environment(fn, source)
@@ -148,6 +156,18 @@ class _Checks:
         if _node_major(fn.runtime) >= NODE_CALLBACKS_REMOVED_IN:
             self._callback(fn, path, text, name)
 
+    def _node_syntax(self, fn: Function) -> None:
+        node = shutil.which("node")
+        files = [s.path for s in _sources(fn) if "node_modules" not in s.path.parts]
+        if node is None or not files:
+            return
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            failures = list(pool.map(lambda path: _node_check(node, path), files))
+        for path, failure in zip(files, failures, strict=True):
+            if failure is not None:
+                line, message = failure
+                self.at("LE303", path, line, f"{fn.name}: {message}", "fix the syntax error")
+
     def _callback(self, fn: Function, path: Path, text: str, name: str) -> None:
         for pattern in _node_params(name):
             match = pattern.search(text)
@@ -192,6 +212,29 @@ class _Checks:
                 f"trigger may be {VIEWER_BODY_LIMIT:,} bytes with its headers",
                 "serve it from the origin, or trim it",
             )
+
+
+def _node_check(node: str, path: Path) -> tuple[int | None, str] | None:
+    """None when node parses the file; else its line and node's SyntaxError message."""
+    try:
+        done = subprocess.run(
+            [node, "--check", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=NODE_CHECK_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, f"node --check could not run: {exc}"
+    if done.returncode == 0:
+        return None
+    where = NODE_ERROR_AT.search(done.stderr)
+    line = int(where.group("line")) if where else None
+    message = next(
+        (x.strip() for x in done.stderr.splitlines() if re.match(r"^\w*Error\b", x.strip())),
+        done.stderr.strip().splitlines()[0] if done.stderr.strip() else "node --check failed",
+    )
+    return line, message
 
 
 def _python_top_level_names(tree: ast.Module) -> set[str]:
