@@ -71,7 +71,12 @@ def check_spa(request: Request, _folder: Path) -> None:
     assert asset.status == 200
     assert asset.header("cache-control") == "public, max-age=31536000, immutable"
     assert asset.header("content-type") == "text/javascript; charset=utf-8"
-    assert request("/assets/missing.0123abcd.js").status in (403, 404)
+    # 403 and 404 map to the app's page with 200 ([[custom_error_responses]]; CloudFront
+    # Developer Guide, "Generate custom error responses"): a path that is no file.
+    index = (_folder / "site" / "index.html").read_bytes()
+    for missing in ("/no/such/file.txt", "/assets/missing.0123abcd.js"):
+        fallback = request(missing)
+        assert (fallback.status, fallback.body) == (200, index)
 
 
 def check_demo(request: Request, _folder: Path) -> None:
@@ -82,6 +87,15 @@ def check_demo(request: Request, _folder: Path) -> None:
     other = request("/other.html?username=octocat", headers=referer)
     assert other.status == 200
     assert "connect-src https://api.github.com" in (other.header("content-security-policy") or "")
+    check_not_found(request, _folder)
+
+
+def check_not_found(request: Request, folder: Path) -> None:
+    """A missing page is the site's 404 page with 404, never S3's AccessDenied XML."""
+    missing = request("/missing")
+    assert missing.status == 404
+    assert (missing.header("content-type") or "").startswith("text/html")
+    assert missing.body == (folder / "site" / "404.html").read_bytes()
 
 
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1"
@@ -184,9 +198,12 @@ def test_a_template_lints_passes_its_tests_and_serves(tmp_path, template, runtim
     tested = subprocess.run(own_tests, cwd=folder, capture_output=True, text=True, timeout=120)
     assert tested.returncode == 0, tested.stdout + tested.stderr
 
+    assert (folder / "site" / "404.html").is_file()
     edge = ServerThread(folder).start()
     try:
         BEHAVIOUR[template](edge.request, folder)
+        if template in ("rewrite", "generated", "device", "ab-testing"):
+            check_not_found(edge.request, folder)
     finally:
         edge.stop()
 

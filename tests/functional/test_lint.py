@@ -213,6 +213,12 @@ ERRORS = [
         "exports.handler",
     ),
     (
+        "LE502",
+        config_edit('response_page_path = "/404.html"', 'response_page_path = "/gone.html"'),
+        "edgeform.toml",
+        "/gone.html",
+    ),
+    (
         "LE303",
         lambda r: node_function(r, "nodejs22.x", NODE_SYNTAX_ERROR),
         "functions/edge/index.js",

@@ -10,7 +10,7 @@ import pytest
 from edgeform.config import load_project
 from edgeform.errors import EXIT_BAD_INPUT, ConfigError
 from edgeform.model.lambda_edge import EVENT_TYPES
-from edgeform.model.project import ConfigValue
+from edgeform.model.project import ConfigValue, ErrorResponse
 
 MINIMAL = """
 [project]
@@ -395,3 +395,53 @@ def test_state_and_ttl_mistakes_name_the_key_and_the_fix(tmp_path, table, says):
     targets = f'[targets.local]\ntype = "local"\n[targets.ci]\ntype = "aws"\n{table}\n'
     found = problems(tmp_path, MINIMAL + targets)
     assert any(says in p for p in found), found
+
+
+# [[custom_error_responses]]: Terraform's argument names; the codes CloudFront accepts (API
+# reference, CustomErrorResponse; Developer Guide, "Generate custom error responses").
+def test_custom_error_responses_parse_into_the_model(tmp_path):
+    project = load_project(
+        write(
+            tmp_path,
+            MINIMAL
+            + '[[custom_error_responses]]\nerror_code = 403\nresponse_page_path = "/404.html"\n'
+            "response_code = 404\nerror_caching_min_ttl = 60\n\n"
+            "[[custom_error_responses]]\nerror_code = 503\nerror_caching_min_ttl = 0\n",
+        )
+    )
+    assert project.custom_error_responses == (
+        ErrorResponse(403, "/404.html", 404, 60),
+        ErrorResponse(503, None, None, 0),
+    )
+    assert project.error_response(503) == ErrorResponse(503, None, None, 0)
+    assert project.error_response(404) is None
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ("error_code = 418", "custom_error_responses[0].error_code: 418 is not a status"),
+        ('error_code = 404\nresponse_page_path = "/404.html"\nresponse_code = 302',
+         "custom_error_responses[0].response_code: 302 is not one CloudFront sends"),
+        ('error_code = 404\nresponse_page_path = "404.html"\nresponse_code = 404',
+         "custom_error_responses[0].response_page_path: '404.html' is not a page's path"),
+        ('error_code = 404\nresponse_page_path = "/404.html"',
+         "custom_error_responses[0].response_code: response_page_path and response_code come"),
+        ("error_code = 404\nresponse_code = 200",
+         "custom_error_responses[0].response_page_path: response_page_path and response_code"),
+        ("error_code = 404\nerror_caching_min_ttl = -1",
+         "custom_error_responses[0].error_caching_min_ttl: -1 is out of range"),
+        ("error_code = 404\nerror_caching_minttl = 5",
+         "custom_error_responses[0].error_caching_minttl"),
+        ("response_code = 200", "custom_error_responses[0].error_code: missing"),
+    ],
+)  # fmt: skip
+def test_a_wrong_custom_error_response_is_named_with_its_fix(tmp_path, entry, says):
+    found = problems(tmp_path, MINIMAL + f"[[custom_error_responses]]\n{entry}\n")
+    assert any(says in p for p in found), found
+
+
+def test_one_custom_error_response_per_error_code(tmp_path):
+    entry = "[[custom_error_responses]]\nerror_code = 404\n"
+    found = problems(tmp_path, MINIMAL + entry + entry)
+    assert any("custom_error_responses[1].error_code: 404 has a custom" in p for p in found)

@@ -150,3 +150,22 @@ def test_replacing_a_request_body_respects_the_limits():
     fine, violations = validation.check_request_result("origin-request", sent, big)
     assert violations == []
     assert fine.body == big["body"]["data"].encode()
+
+
+# CloudFront Developer Guide, "Control how long CloudFront caches errors": with an Error
+# Caching Minimum TTL, an error is kept the greater of it and the TTL of its own
+# Cache-Control/Expires; no-store and the like still get the minimum; 416 is never cached.
+@pytest.mark.parametrize(
+    ("status", "headers", "minimum", "ttl"),
+    [
+        (404, [], 60, 60.0),
+        (404, [("Cache-Control", "max-age=300")], 60, 300.0),
+        (404, [("Cache-Control", "max-age=5")], 60, 60.0),
+        (503, [("Cache-Control", "no-store")], 30, 30.0),
+        (404, [], 0, 0.0),
+        (404, [], None, 10.0),  # no custom error response: CloudFront's default 10 s
+        (416, [], 60, 0.0),
+    ],
+)
+def test_error_caching_min_ttl(status, headers, minimum, ttl):
+    assert ttl_seconds(HttpResponse(status, headers), TTLS, 1000.0, minimum) == ttl

@@ -29,11 +29,15 @@ from edgeform.model.lambda_edge import (
 )
 from edgeform.model.project import (
     CONFIG_FILE,
+    ERROR_CODES,
     METHOD_SETS,
     PRICE_CLASSES,
+    RESPONSE_CODES,
+    RESPONSE_PAGE_PATH_MAX,
     TTL_RANGE_SECONDS,
     Behavior,
     ConfigValue,
+    ErrorResponse,
     Function,
     Project,
     StageSettings,
@@ -112,6 +116,7 @@ _TOP_KEYS: Final = (
     "behaviors",
     "targets",
     "stages",
+    "custom_error_responses",
 )
 _PROJECT_KEYS: Final = (
     "name",
@@ -138,6 +143,12 @@ _TRIGGER_KEYS: Final = ("event", "function", "include_body")
 _TARGET_KEYS: Final = ("type", "region", "profile", "endpoint", "state", "ttl")
 _STATE_KEYS: Final = ("bucket", "region", "key_prefix")
 _STAGE_KEYS: Final = ("protected", "config")
+_ERROR_RESPONSE_KEYS: Final = (
+    "error_code",
+    "response_page_path",
+    "response_code",
+    "error_caching_min_ttl",
+)
 
 
 def _parse(r: Reader, data: Mapping[str, Any], config_file: Path) -> Project | None:
@@ -156,6 +167,7 @@ def _parse(r: Reader, data: Mapping[str, Any], config_file: Path) -> Project | N
     templates = _folder(r, project, "templates", "", root) if "templates" in project else None
     root_object, price_class, comment = _distribution(r, project)
     tags = _tags(r, r.value(project, "project", "tags", dict, {}))
+    error_responses = _error_responses(r, r.value(top, "", "custom_error_responses", list, []))
     if r.problems or name is None or default_behavior is None or None in behaviors:
         return None
     return Project(
@@ -175,6 +187,7 @@ def _parse(r: Reader, data: Mapping[str, Any], config_file: Path) -> Project | N
         targets=MappingProxyType(targets),
         default_target=default_target,
         stages=MappingProxyType(stages),
+        custom_error_responses=error_responses,
     )
 
 
@@ -189,6 +202,65 @@ def _behaviors(
     )
     _check_unique_patterns(r, behaviors)
     return default_behavior, behaviors
+
+
+def _error_responses(r: Reader, items: list[Any]) -> tuple[ErrorResponse, ...]:
+    found: list[ErrorResponse] = []
+    for i, item in enumerate(items):
+        key = f"custom_error_responses[{i}]"
+        if not r.check(
+            isinstance(item, dict), key, "not a table", "write [[custom_error_responses]]"
+        ):
+            continue
+        spec = r.table(item, key, _ERROR_RESPONSE_KEYS)
+        parsed = _error_response(r, spec, key)
+        if parsed is None:
+            continue
+        r.check(
+            all(e.error_code != parsed.error_code for e in found),
+            f"{key}.error_code",
+            f"{parsed.error_code} has a custom error response already",
+            "keep one [[custom_error_responses]] per error_code",
+        )
+        found.append(parsed)
+    return tuple(found)
+
+
+def _error_response(r: Reader, spec: Mapping[str, Any], key: str) -> ErrorResponse | None:
+    code = r.value(spec, key, "error_code", int)
+    page = r.value(spec, key, "response_page_path", str, None)
+    status = r.value(spec, key, "response_code", int, None)
+    ttl = r.value(spec, key, "error_caching_min_ttl", int, None)
+    codes = ", ".join(map(str, ERROR_CODES))
+    ok = code is not None and r.check(
+        code in ERROR_CODES, f"{key}.error_code", f"{code} is not a status CloudFront replaces",
+        f"use one of: {codes}",
+    )  # fmt: skip
+    ok &= status is None or r.check(
+        status in RESPONSE_CODES, f"{key}.response_code", f"{status} is not one CloudFront sends",
+        f"use 200 or one of: {codes}",
+    )  # fmt: skip
+    ok &= page is None or r.check(
+        page.startswith("/") and len(page) <= RESPONSE_PAGE_PATH_MAX and "*" not in page,
+        f"{key}.response_page_path",
+        f"{page!r} is not a page's path",
+        f"write the page's path from the site's root, e.g. \"/404.html\" (at most "
+        f"{RESPONSE_PAGE_PATH_MAX} characters)",
+    )
+    if page is not None:
+        _composed(r, page, f"{key}.response_page_path")
+    ok &= r.check(
+        (page is None) == (status is None),
+        f"{key}.response_code" if status is None else f"{key}.response_page_path",
+        "response_page_path and response_code come together",
+        "set both (the page, and the status the viewer gets with it), or neither (to set "
+        "only error_caching_min_ttl)",
+    )
+    ok &= ttl is None or r.check(
+        ttl in TTL_RANGE_SECONDS, f"{key}.error_caching_min_ttl", f"{ttl} is out of range",
+        "use 0 or more seconds (CloudFront's default is 10)",
+    )  # fmt: skip
+    return ErrorResponse(code, page, status, ttl) if ok and code is not None else None
 
 
 def _default_target(r: Reader, project: Mapping[str, Any], targets: Mapping[str, Target]) -> str:

@@ -57,8 +57,20 @@ def cache_control(value: str | None) -> dict[str, int | None]:
     return directives
 
 
-def ttl_seconds(response: HttpResponse, ttls: Ttls, now_epoch: float) -> float:
+def ttl_seconds(
+    response: HttpResponse, ttls: Ttls, now_epoch: float, error_min_ttl: int | None = None
+) -> float:
+    """How long the edge keeps `response`. An error with a custom error response's
+    error_caching_min_ttl is kept the greater of that and its own header's TTL (Developer
+    Guide, "Control how long CloudFront caches errors"); 416 is never kept."""
     directives = cache_control(response.header("Cache-Control"))
+    if response.status == 416:
+        return 0.0
+    if response.status >= 400 and error_min_ttl is not None:
+        own = _header_ttl(directives)
+        if own is None:
+            own = _expires_ttl(response.header("Expires"), now_epoch)
+        return float(max(own or 0, error_min_ttl))
     if response.status >= 400:
         return float(_header_ttl(directives) or limits.ERROR_CACHING_SECONDS)
     if {"no-store", "no-cache", "private"} & directives.keys():

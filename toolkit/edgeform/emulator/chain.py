@@ -3,6 +3,9 @@
 viewer request (every request, before the cache) -> cache lookup on the rewritten request ->
 on a hit, viewer response only -> on a miss, origin request, origin fetch, origin response
 (every origin status), store -> viewer response (not for origin statuses of 400 and up).
+An error status with a custom error response gets its page (fetched through the page's own
+behavior and cache, no function run) and its response code; the origin's error is what is
+cached, for error_caching_min_ttl when one is set.
 A response generated in viewer request goes straight back, uncached; one generated in origin
 request is cached and skips origin response. A function that fails answers as CloudFront does
 (502 LambdaValidationError, 503 LambdaExecutionError or LambdaLimitExceeded), never cached.
@@ -183,11 +186,18 @@ class _Flow:
         else:
             response, origin_status, generated = await self.miss(behavior, request, body)
             if cacheable:
-                ttl = ttl_seconds(response, behavior.ttls, self.chain.wall_clock())
+                custom = self.stack.error_response(response.status)
+                ttl = ttl_seconds(
+                    response,
+                    behavior.ttls,
+                    self.chain.wall_clock(),
+                    custom.error_caching_min_ttl if custom else None,
+                )
                 self.chain.cache.put(key, response.copy(), ttl, origin_status)
             self.served.x_cache = (
                 GENERATED if generated else ERROR if origin_status >= 400 else MISS
             )
+        response = await self.custom_error(response)
         if method == "HEAD":
             response.body = b""
         # Viewer response sees (and may not change) the Via the viewer will get.
@@ -196,6 +206,33 @@ class _Flow:
         if vres is not None and origin_status < 400:
             response = await self.response_trigger(vres, _without_body(request), response)
         self.served.response = response
+
+    async def custom_error(self, response: HttpResponse) -> HttpResponse:
+        """The custom error page for an error status, or the error itself when there is no
+        page or the page cannot be had (CloudFront then returns the origin's error)."""
+        custom = self.stack.error_response(response.status)
+        if custom is None or custom.response_page_path is None or custom.response_code is None:
+            return response
+        page = await self.error_page(custom.response_page_path)
+        if page.status >= 400:
+            self.chain.log(
+                f"{self.served.request_id} custom error page {custom.response_page_path} "
+                f"answered {page.status}; the viewer gets the origin's {response.status}"
+            )
+            return response
+        return HttpResponse(custom.response_code, list(page.headers), page.body)
+
+    async def error_page(self, path: str) -> HttpResponse:
+        behavior = match_behavior(self.stack.behaviors, path)
+        key = cache_key("GET", behavior.path_pattern, path, "")
+        hit = self.chain.cache.get(key)
+        if hit is not None:
+            return hit[0].response.copy()
+        page = await self.stack.origin.fetch("GET", path)
+        if "GET" in behavior.cached_methods:
+            ttl = ttl_seconds(page, behavior.ttls, self.chain.wall_clock())
+            self.chain.cache.put(key, page.copy(), ttl, page.status)
+        return page
 
     async def miss(
         self, behavior: EdgeBehavior, viewer_side: dict[str, Any], body: bytes

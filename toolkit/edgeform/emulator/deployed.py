@@ -25,6 +25,7 @@ from edgeform.emulator.runtimes import EdgeLog, FunctionCode, FunctionPool, Scal
 from edgeform.emulator.stack import EdgeBehavior, EdgeTrigger, ServedStack
 from edgeform.errors import DeployedStackError
 from edgeform.model.names import function_of
+from edgeform.model.project import ErrorResponse
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class DeployedSource:
             distribution_id=self.ids.distribution_id,
             origin_domain=config["Origins"]["Items"][0]["DomainName"],
             generation=1,
+            error_responses=error_responses(config),
         )
 
     def _behavior(self, spec: dict[str, Any]) -> EdgeBehavior:
@@ -143,3 +145,18 @@ class DeployedSource:
     async def close(self) -> None:
         pools, self._pools = self._pools, {}
         await asyncio.gather(*(pool.close() for pool in pools.values()))
+
+
+def error_responses(config: dict[str, Any]) -> tuple[ErrorResponse, ...]:
+    """The distribution's custom error responses as CloudFront's API returns them (its
+    ResponseCode is a string there; an empty one means none)."""
+    items = config.get("CustomErrorResponses", {}).get("Items", [])
+    return tuple(
+        ErrorResponse(
+            int(item["ErrorCode"]),
+            item.get("ResponsePagePath") or None,
+            int(item["ResponseCode"]) if item.get("ResponseCode") else None,
+            int(item["ErrorCachingMinTTL"]) if "ErrorCachingMinTTL" in item else None,
+        )
+        for item in items
+    )

@@ -13,6 +13,7 @@ from typing import Protocol
 from edgeform.emulator.cache import Ttls
 from edgeform.emulator.origin import Origin
 from edgeform.emulator.runtimes import FunctionPool
+from edgeform.model.project import ErrorResponse
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class ServedStack:
     distribution_id: str
     origin_domain: str
     generation: int  # changes whenever anything served changes (the cache is then emptied)
+    error_responses: tuple[ErrorResponse, ...] = ()  # the distribution's custom error responses
+
+    def error_response(self, status: int) -> ErrorResponse | None:
+        return next((e for e in self.error_responses if e.error_code == status), None)
 
 
 class StackSource(Protocol):

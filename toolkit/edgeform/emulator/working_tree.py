@@ -208,6 +208,7 @@ class WorkingTreeSource:
             distribution_id=distribution_id(project.name, self.settings.stage.slug),
             origin_domain=resource_names(project, self.settings.stage).bucket_domain(LOCAL_ACCOUNT),
             generation=self._generation,
+            error_responses=project.custom_error_responses,
         )
         if not first:
             self.log("edgeform", f"reloaded (generation {self._generation})")

@@ -47,6 +47,7 @@ RULES: Final = {
         Rule("LE401", "warning", "no config read from environment variables"),
         Rule("LE402", "warning", "no response body in the source over the viewer limit"),
         Rule("LE501", "error", "the site holds regular files only (no link out, no FIFO)"),
+        Rule("LE502", "error", "every custom error page is a file of the site"),
     )
 }
 

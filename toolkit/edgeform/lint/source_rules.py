@@ -329,7 +329,7 @@ def check_sources(project: Project) -> list[Finding]:
     checks = _Checks(project)
     for fn in project.functions.values():
         checks.function(fn)
-    return checks.found + check_site(project)
+    return checks.found + check_site(project) + check_error_pages(project, checks.lines)
 
 
 def check_site(project: Project) -> list[Finding]:
@@ -347,3 +347,25 @@ def check_site(project: Project) -> list[Finding]:
         )
         for path, why in unreadable_files(project.site_dir)
     ]
+
+
+def check_error_pages(project: Project, lines: TomlLines) -> list[Finding]:
+    """LE502: a custom error page that is no file of the site; CloudFront would then answer
+    the origin's error itself (S3's AccessDenied XML), the very thing the page was for."""
+    found = []
+    for i, custom in enumerate(project.custom_error_responses):
+        page = custom.response_page_path
+        if page is None or (project.site_dir / page.lstrip("/")).is_file():
+            continue
+        key = f"custom_error_responses[{i}].response_page_path"
+        found.append(
+            Finding(
+                "LE502",
+                project.config_file.name,
+                lines.line_of(key),
+                f"{page} is no file of the site ({project.site_dir.name}/)",
+                f"add {project.site_dir.name}{page}, or point response_page_path at a page",
+                key,
+            )
+        )
+    return found

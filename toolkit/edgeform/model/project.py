@@ -29,6 +29,12 @@ TTL_RANGE_SECONDS: Final = range(0, 3_153_600_000 + 1)
 
 ConfigValue = str | int | bool
 
+# CloudFront's custom error responses (Developer Guide, "Generate custom error responses";
+# API CustomErrorResponse): the origin statuses it can replace, and what it may answer instead.
+ERROR_CODES: Final = (400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504)
+RESPONSE_CODES: Final = (200, *ERROR_CODES)
+RESPONSE_PAGE_PATH_MAX: Final = 4000
+
 
 @dataclass(frozen=True)
 class Function:
@@ -75,6 +81,18 @@ class Behavior:
 
 
 @dataclass(frozen=True)
+class ErrorResponse:
+    """One `[[custom_error_responses]]`: what the viewer gets when the origin answers
+    `error_code`. Terraform's argument names; the page and its code come together or not at
+    all (CloudFront refuses one without the other)."""
+
+    error_code: int
+    response_page_path: str | None = None
+    response_code: int | None = None
+    error_caching_min_ttl: int | None = None  # None: CloudFront's default, 10 s
+
+
+@dataclass(frozen=True)
 class Target:
     """Where a stage is deployed: the embedded AWS endpoint or a real account."""
 
@@ -116,6 +134,10 @@ class Project:
     targets: Mapping[str, Target]
     default_target: str
     stages: Mapping[str, StageSettings]
+    custom_error_responses: tuple[ErrorResponse, ...] = ()
+
+    def error_response(self, status: int) -> ErrorResponse | None:
+        return next((e for e in self.custom_error_responses if e.error_code == status), None)
 
     @property
     def all_behaviors(self) -> tuple[Behavior, ...]:
