@@ -32,6 +32,7 @@ from edgeform.emulator.runtimes import (
     FunctionCode,
     FunctionPool,
     Scaling,
+    Worker,
     runtime_note,
     worker_command,
 )
@@ -195,6 +196,12 @@ class WorkingTreeSource:
             # Remember the broken state so the next request does not rebuild it again.
             self._fingerprint = seen
             return
+        broken = await self._init_failures(built.codes)
+        if broken and not first:
+            # A syntax error the build cannot see: the previous version keeps serving.
+            self.log("edgeform", f"reload failed, still serving the previous version: {broken}")
+            self._fingerprint = seen
+            return
         await self._swap_pools(built.codes)
         project, origin = built.project, built.origin
         self._project = project
@@ -238,6 +245,17 @@ class WorkingTreeSource:
             self.log("edgeform", note)
         return digest, code
 
+    async def _init_failures(self, codes: dict[str, tuple[str, FunctionCode]]) -> str:
+        """Each changed function loaded once in a worker of its own: how those that fail to
+        load (a syntax error, a failing import) fail, or "" when every one loads."""
+        changed = [
+            code
+            for name, (digest, code) in codes.items()
+            if name not in self._pools or self._pools[name][0] != digest
+        ]
+        failures = await asyncio.gather(*(_init_failure(code, self.log) for code in changed))
+        return "; ".join(f for f in failures if f)
+
     async def _swap_pools(self, codes: dict[str, tuple[str, FunctionCode]]) -> None:
         old = self._pools
         self._pools = {}
@@ -274,3 +292,17 @@ class WorkingTreeSource:
         await self._watcher.close()
         pools, self._pools = self._pools, {}
         await asyncio.gather(*(pool.close() for _, pool in pools.values()))
+
+
+async def _init_failure(code: FunctionCode, log: EdgeLog) -> str:
+    worker = Worker(code, log)
+    try:
+        await worker.start()
+    except (OSError, TimeoutError, EdgeformError) as exc:
+        return f"{code.name}: {exc}"
+    finally:
+        await worker.kill()
+    error = worker.init_error
+    if error is None:
+        return ""
+    return f"{code.name}: {error.get('errorType', 'Error')}: {error.get('errorMessage', '')}"
