@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
+from edgeform.aws.s3 import sync_site
 from edgeform.aws.session import AwsSession
+from edgeform.build.site import SiteFile
+from edgeform.console import Console
 from edgeform.aws.state_bucket import bootstrap_state_bucket
 from edgeform.localcloud.endpoint import LocalCloud
 from edgeform.model.project import Target
@@ -71,3 +76,31 @@ def test_bootstrap_expires_old_state_versions_and_keeps_the_owners_rules(s3):
         for step in bootstrap_state_bucket(s3, STATE.bucket, STATE.region)
     }
     assert again["old versions expire"] is False
+
+
+class Terminal(io.StringIO):
+    """A fake terminal (the one fake the standards allow besides a clock and a sleep)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("on_terminal", [True, False])
+def test_upload_progress_shows_on_a_terminal_and_stays_off_otherwise(s3, on_terminal):
+    s3.create_bucket(Bucket=f"progress-{on_terminal}".lower())
+    stream = Terminal() if on_terminal else io.StringIO()
+    console = Console(json_output=False, color=on_terminal, err=stream)
+    files = [SiteFile(f"page-{i}.html", b"<p>%d</p>" % i) for i in range(12)]
+    synced = sync_site(
+        s3,
+        f"progress-{on_terminal}".lower(),
+        files,
+        progress=lambda total: console.progress(total, "uploading"),
+    )
+    assert len(synced.uploaded) == 12
+    shown = stream.getvalue()
+    if on_terminal:
+        assert "uploading" in shown
+        assert "100%" in shown  # click's bar, driven to its end by the 12 uploads
+    else:
+        assert shown == ""

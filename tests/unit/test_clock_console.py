@@ -11,7 +11,7 @@ from edgeform.console import Console
 from edgeform.errors import WaitTimeoutError
 
 
-def test_progress_bar_on_a_terminal_and_lines_elsewhere():
+def test_progress_bar_on_a_terminal_and_nothing_elsewhere():
     class Terminal(io.StringIO):
         def isatty(self):
             return True
@@ -26,7 +26,7 @@ def test_progress_bar_on_a_terminal_and_lines_elsewhere():
     plain = io.StringIO()
     with Console(json_output=False, color=False, err=plain).progress(2, "uploading") as step:
         step("a.html")
-    assert plain.getvalue() == "a.html\n"
+    assert plain.getvalue() == ""
 
 
 class FakeClock:

@@ -93,9 +93,10 @@ class Console:
 
     @contextmanager
     def progress(self, total: int, label: str) -> Iterator[Callable[[str], None]]:
-        """A progress bar on a terminal; elsewhere one quiet line per item."""
+        """A progress bar on a terminal; nothing elsewhere (a CI log gets the step's summary,
+        not a line per file)."""
         if not self.color or total == 0:
-            yield self.detail
+            yield lambda _item: None
             return
         with click.progressbar(length=total, label=label, file=self.err) as bar:
             yield lambda _item: bar.update(1)

@@ -9,8 +9,9 @@ returned, for the invalidation.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Final
 
@@ -20,7 +21,10 @@ from edgeform.errors import AwsError
 
 WORKERS: Final = 8
 
-Progress = Callable[[str], None]
+Tick = Callable[[str], None]
+# Given the number of uploads, a context in which each finished upload is ticked (the
+# console's progress bar on a terminal, quiet lines elsewhere).
+Progress = Callable[[int], AbstractContextManager[Tick]]
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ def sync_site(
 
 
 def _upload_all(
-    s3: GuardedClient, bucket: str, uploads: Iterable[SiteFile], progress: Progress | None
+    s3: GuardedClient, bucket: str, uploads: Sequence[SiteFile], progress: Progress | None
 ) -> None:
     def upload(item: SiteFile) -> str:
         s3.put_object(
@@ -74,10 +78,14 @@ def _upload_all(
         )
         return item.key
 
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    ticking = progress(len(uploads)) if progress else nullcontext(_no_tick)
+    with ticking as tick, ThreadPoolExecutor(max_workers=WORKERS) as pool:
         for key in pool.map(upload, uploads):
-            if progress:
-                progress(key)
+            tick(key)
+
+
+def _no_tick(_key: str) -> None:
+    return None
 
 
 def _delete_all(s3: GuardedClient, bucket: str, keys: Sequence[str]) -> None:
