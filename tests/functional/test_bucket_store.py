@@ -8,9 +8,9 @@ import pytest
 
 from edgeform.aws.s3 import sync_site
 from edgeform.aws.session import AwsSession
+from edgeform.aws.state_bucket import bootstrap_state_bucket
 from edgeform.build.site import SiteFile
 from edgeform.console import Console
-from edgeform.aws.state_bucket import bootstrap_state_bucket
 from edgeform.localcloud.endpoint import LocalCloud
 from edgeform.model.project import Target
 from edgeform.model.state import StateBucket

@@ -90,7 +90,7 @@ def test_a_stage_moves_to_the_state_bucket_with_nothing_created_again(account, t
     assert f"moved stage main's state to s3://{STATE_BUCKET}/" in output
     assert "state moved to the new backend" in output  # init ran, with -migrate-state
     plan = project.result(tmp_path / "moved.log")["plan"]
-    assert plan == {"add": [], "change": [], "destroy": [], "import": []}
+    assert plan == {"add": [], "change": [], "destroy": [], "import": [], "resources": []}
     state = project.client("s3", url).get_object(
         Bucket=STATE_BUCKET, Key="edgeform/edgeform-demo/aws/main/terraform.tfstate"
     )

@@ -107,7 +107,7 @@ def test_second_deploy_changes_nothing(project, first):
     cloudfront = project.client("cloudfront")
     etag = cloudfront.get_distribution(Id=first["outputs"]["distribution_id"])["ETag"]
     again = project.deploy()
-    assert again["plan"] == {"add": [], "change": [], "destroy": [], "import": []}
+    assert again["plan"] == {"add": [], "change": [], "destroy": [], "import": [], "resources": []}
     assert versions(again) == versions(first)
     assert again["uploaded"] == again["deleted"] == []
     assert again["invalidation"] is None

@@ -142,7 +142,7 @@ def test_a_fresh_checkout_reads_plans_and_redeploys_without_creating_anything(sh
     code, output, _ = fresh.run("deploy", "feature/a", shared.log("redeploy"), "--ttl", "1s")
     assert code == 0, output
     plan = fresh.result(shared.log("redeploy"))["plan"]
-    assert plan == {"add": [], "change": [], "destroy": [], "import": []}
+    assert plan == {"add": [], "change": [], "destroy": [], "import": [], "resources": []}
     code, output, _ = fresh.run("stages", None, shared.log("stages"))
     assert code == 0, output
     listed = {s["name"]: s for s in fresh.result(shared.log("stages"))["stages"]}

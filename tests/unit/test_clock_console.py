@@ -7,7 +7,7 @@ import io
 import pytest
 
 from edgeform.clock import Clock, Poll, wait_until
-from edgeform.console import Console
+from edgeform.console import Console, table
 from edgeform.errors import WaitTimeoutError
 
 
@@ -62,3 +62,13 @@ def test_wait_until_gives_up_with_advice():
     assert caught.value.message == "distribution E1 was still InProgress after 20 s"
     assert "edgeform deploy" in caught.value.hint
     assert sum(fake.slept) == 20  # the whole timeout, no more
+
+
+def test_a_table_has_its_headers_and_aligned_columns():
+    shown = table(("FUNCTION", "VERSION"), [("redirect", "12"), ("security-headers", "3")])
+    assert shown.splitlines() == [
+        "FUNCTION          VERSION",
+        "redirect          12",
+        "security-headers  3",
+    ]
+    assert table(("A",), []) == ""

@@ -28,6 +28,16 @@ def test_plan_summary_sorts_actions():
     assert summary.changes == ("c.edit",)
     assert summary.destroys == ("d.swap", "e.gone")
     assert summary.describe() == "2 to add, 1 to change, 2 to destroy"
+    assert summary.resources() == [
+        ("a.new", "create"), ("c.edit", "update"), ("d.swap", "replace"), ("e.gone", "destroy"),
+    ]  # fmt: skip
+    assert summary.resource_lines().splitlines() == [
+        "    + a.new (create)",
+        "    ~ c.edit (update)",
+        "  -/+ d.swap (replace)",
+        "    - e.gone (destroy)",
+    ]
+    assert summary.as_json()["resources"][2] == {"address": "d.swap", "action": "replace"}
     assert not summarize_plan(
         Path("p"), {"resource_changes": shown["resource_changes"][1:2]}
     ).has_changes

@@ -62,7 +62,7 @@ def plan(run: Run) -> None:
     summary = pipeline.plan(run)
     run.console.result(
         {**about(run), "changes": summary.has_changes, **summary.as_json()},
-        summary.describe(),
+        "\n".join(filter(None, (summary.resource_lines(), summary.describe()))),
     )
     click.get_current_context().exit(EXIT_CHANGES if summary.has_changes else EXIT_OK)
 

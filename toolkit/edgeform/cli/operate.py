@@ -7,6 +7,7 @@ import json
 import click
 
 from edgeform.cli.options import about, pass_run, seconds
+from edgeform.console import table
 from edgeform.deploy import edge_logs
 from edgeform.deploy import versions as stage_versions
 from edgeform.deploy.run import Run
@@ -79,15 +80,21 @@ def versions(run: Run, function: str | None) -> None:
       edgeform versions redirect --output json
     """
     found = stage_versions.versions(run, function)
-    lines = [
-        f"{v.function:<18} {v.version:>4}  {v.published:<30} {v.code_sha256[:12]}  "
-        + ", ".join(v.triggers or ("-",))
-        + ("  (latest)" if v.latest else "")
-        + ("  (rolled back to)" if v.pinned else "")
+    rows = [
+        (
+            v.function,
+            str(v.version),
+            v.published,
+            v.code_sha256[:12],
+            ", ".join(v.triggers or ("-",)),
+            ", ".join(n for n, on in (("latest", v.latest), ("rolled back to", v.pinned)) if on),
+        )
         for v in found
     ]
+    headers = ("FUNCTION", "VERSION", "PUBLISHED", "CODE SHA256", "TRIGGERS", "NOTE")
     run.console.result(
-        {**about(run), "versions": [v.as_json() for v in found]}, "\n".join(lines) or "none"
+        {**about(run), "versions": [v.as_json() for v in found]},
+        table(headers, rows) or "no versions",
     )
 
 

@@ -80,12 +80,30 @@ class PlanSummary:
             f"{len(self.destroys)} to destroy"
         )
 
+    def resources(self) -> list[tuple[str, str]]:
+        """(address, action) for each resource the plan touches, in Terraform's words: a
+        replacement is one "replace", not an add and a destroy."""
+        replaced = set(self.adds) & set(self.destroys)
+        named = [(a, "import") for a in self.imports]
+        named += [(a, "replace" if a in replaced else "create") for a in self.adds]
+        named += [(a, "update") for a in self.changes]
+        named += [(a, "destroy") for a in self.destroys if a not in replaced]
+        return sorted(named)
+
+    def resource_lines(self) -> str:
+        """Terraform's symbols: + create, ~ update, - destroy, -/+ replace, <= import."""
+        symbols = {"create": "+", "update": "~", "destroy": "-", "replace": "-/+", "import": "<="}
+        return "\n".join(
+            f"  {symbols[action]:>3} {address} ({action})" for address, action in self.resources()
+        )
+
     def as_json(self) -> dict[str, object]:
         return {
             "add": list(self.adds),
             "change": list(self.changes),
             "destroy": list(self.destroys),
             "import": list(self.imports),
+            "resources": [{"address": a, "action": act} for a, act in self.resources()],
         }
 
 
