@@ -83,6 +83,7 @@ def test_secrets_and_state_are_never_published(demo_dir):
     keys = [f.key for f in site_files(site, {})]
     assert keys == [
         ".well-known/security.txt",
+        "404.html",
         "edgeform-config.js",
         "index.html",
         "other.html",

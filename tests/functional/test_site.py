@@ -14,7 +14,7 @@ from edgeform.errors import BuildError
 
 def test_demo_site_files_and_config_script(demo):
     files = {f.key: f.data for f in site_files(demo.site_dir, demo.build_config)}
-    assert sorted(files) == [CONFIG_SCRIPT, "index.html", "other.html", "script.js"]
+    assert sorted(files) == ["404.html", CONFIG_SCRIPT, "index.html", "other.html", "script.js"]
     assert b'"api_origin": "https://api.github.com"' in files[CONFIG_SCRIPT]
 
 

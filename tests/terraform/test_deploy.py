@@ -90,9 +90,10 @@ def test_first_deploy_wires_version_1_and_uploads_the_site(project, first):
     s3 = project.client("s3")
     types = {
         key: s3.head_object(Bucket=outputs["bucket_name"], Key=key)["ContentType"]
-        for key in ("index.html", "other.html", "script.js", "edgeform-config.js")
+        for key in ("404.html", "index.html", "other.html", "script.js", "edgeform-config.js")
     }
     assert types == {
+        "404.html": "text/html; charset=utf-8",
         "index.html": "text/html; charset=utf-8",
         "other.html": "text/html; charset=utf-8",
         "script.js": "text/javascript; charset=utf-8",
