@@ -88,6 +88,14 @@ def test_init_then_make_deploy_and_make_destroy(tmp_path, terraform_environ):
         assert f"Terraform's whole output: {log}" in failed.stderr
         restore_templates(folder)
 
+        typo = subprocess.run(
+            [sys.executable, "-m", "edgeform", "destroy", "--stage", "no-such-stage", "--yes"],
+            cwd=folder, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert typo.returncode == 0, typo.stderr  # CI cleanup stays idempotent
+        assert "nothing is deployed for stage no-such-stage" in typo.stdout + typo.stderr
+        assert "destroyed 0" not in typo.stdout + typo.stderr
+
         destroyed = make(folder, env, "destroy", "EDGEFORM_ARGS=--output json")
         assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
         assert "aws_s3_bucket.site" in json.loads(destroyed.stdout)["destroyed"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from edgeform.cli.options import Options, load, pass_options
@@ -21,7 +23,11 @@ def local() -> None:
 
 
 def _cloud(options: Options) -> LocalCloud:
-    return LocalCloud(Workspace(load(options).root).localcloud)
+    """The endpoint of the project's local targets: the machine's shared one when a local
+    target keeps its state in a bucket, else the project's own."""
+    project = load(options)
+    shared = any(t.kind == "local" and t.state is not None for t in project.targets.values())
+    return LocalCloud(Workspace(project.root).localcloud_for(shared, os.environ))
 
 
 @local.command(name="start")

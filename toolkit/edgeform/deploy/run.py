@@ -63,7 +63,8 @@ class Run:
         return PlatformInstaller(self.context.workspace.deps_cache)
 
     def localcloud(self) -> LocalCloud:
-        return LocalCloud(self.context.workspace.localcloud, self.clock)
+        shared = self.context.target.state is not None
+        return LocalCloud(self.context.workspace.localcloud_for(shared, self.environ), self.clock)
 
     def poll(self) -> Poll:
         """How long and how often to poll CloudFront; on the embedded endpoint it is quick."""
@@ -101,7 +102,8 @@ class TargetRun:
         return self.target.kind == "local"
 
     def localcloud(self) -> LocalCloud:
-        return LocalCloud(self.workspace.localcloud, self.clock)
+        shared = self.target.state is not None
+        return LocalCloud(self.workspace.localcloud_for(shared, self.environ), self.clock)
 
     def stage_run(self, stage: Stage) -> Run:
         context = StageContext.resolve(self.project, stage, self.target)
