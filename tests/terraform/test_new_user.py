@@ -21,7 +21,7 @@ import yaml
 
 from edgeform import __version__
 from tests.emulator_helpers import serving
-from tests.wheel import build_wheel, dependencies_only, fresh_venv
+from tests.wheel import Built, build_wheel, dependencies_only, fresh_venv
 
 pytestmark = pytest.mark.terraform
 
@@ -52,22 +52,31 @@ def install_step(workflow: Path, job: str) -> str:
     return step["run"]
 
 
-def test_a_new_user_from_init_to_a_deployed_preview(tmp_path, terraform_environ):
-    started = time.monotonic()
-    built = build_wheel(tmp_path / "build")
-    dependencies = dependencies_only(tmp_path)
-    env = new_user_environ(terraform_environ, built.wheel.parent)
-    home = tmp_path / "home"  # outside any git repository
-    home.mkdir()
-    assert subprocess.run(["git", "rev-parse"], cwd=home, capture_output=True).returncode != 0
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_wheel(tmp_path_factory.mktemp("build"))
+
+
+def init_spa(home: Path, env: dict[str, str]) -> Path:
+    """`edgeform init site1 --template spa` in `home`, as the new user types it."""
     made = subprocess.run(
         [sys.executable, "-m", "edgeform", "init", "site1", "--template", "spa"],
         cwd=home, env=env, capture_output=True, text=True,
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
-    site = home / "site1"
+    return home / "site1"
+
+
+def test_a_new_user_from_init_to_a_deployed_preview(tmp_path, terraform_environ, built):
+    started = time.monotonic()
+    dependencies = dependencies_only(tmp_path)
+    env = new_user_environ(terraform_environ, built.wheel.parent)
+    home = tmp_path / "home"  # outside any git repository
+    home.mkdir()
+    assert subprocess.run(["git", "rev-parse"], cwd=home, capture_output=True).returncode != 0
+    site = init_spa(home, env)
     fresh_venv(site / ".venv", dependencies)  # the Makefile's venv, dependencies offline
-    figures = {"build the wheel": time.monotonic() - started}
+    figures = {"init": time.monotonic() - started}
     clock = time.monotonic()
     try:
         tested = subprocess.run(["make", "test"], cwd=site, env=env, capture_output=True,
@@ -105,20 +114,16 @@ def test_a_new_user_from_init_to_a_deployed_preview(tmp_path, terraform_environ)
     finally:
         subprocess.run([site / ".venv/bin/edgeform", "local", "stop"], cwd=site, env=env,
                        capture_output=True, check=False)  # fmt: skip
-    figures["from nothing to deployed"] = time.monotonic() - started
+    figures["from init to deployed"] = time.monotonic() - started
     for what, seconds in figures.items():
         print(f"\nnew user: {what}: {seconds:.1f} s")
 
 
-def test_the_workflows_install_step_installs_the_pin_into_a_fresh_venv(tmp_path, terraform_environ):
-    built = build_wheel(tmp_path / "build")
+def test_the_workflows_install_step_installs_the_pin_into_a_fresh_venv(
+    tmp_path, terraform_environ, built
+):
     env = new_user_environ(terraform_environ, built.wheel.parent)
-    made = subprocess.run(
-        [sys.executable, "-m", "edgeform", "init", "site1", "--template", "spa"],
-        cwd=tmp_path, env=env, capture_output=True, text=True,
-    )  # fmt: skip
-    assert made.returncode == 0, made.stderr
-    site = tmp_path / "site1"
+    site = init_spa(tmp_path, env)
     runner = fresh_venv(tmp_path / "runner", dependencies_only(tmp_path))  # setup-python's
     env["PATH"] = f"{runner}{os.pathsep}{env['PATH']}"
     for job in ("test", "deploy", "destroy", "gc"):
