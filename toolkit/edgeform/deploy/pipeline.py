@@ -657,7 +657,9 @@ def unlock(run: Run, lock_id: str) -> LockInfo:
     url = endpoint_url(run)
     with endpoint_watched(run, url):
         lock = stage_lock(run, url)
-        held = lock.current() if isinstance(lock, BucketStageLock) else None
+        if not isinstance(lock, BucketStageLock):  # ruled out above: a state bucket's lock
+            raise BadInputError(f"stage {ctx.stage.slug} has no lock to clear", "")
+        held = lock.current()
         if held is None:
             raise BadInputError(
                 f"stage {ctx.stage.slug}'s state is not locked; nothing was changed",

@@ -134,7 +134,12 @@ def _finish(
     on_signal: Callable[[int], None],
 ) -> Finished:
     signals: list[int] = []
-    with _forwarding(process, lambda signum: (signals.append(signum), on_signal(signum))):
+
+    def received(signum: int) -> None:
+        signals.append(signum)
+        on_signal(signum)
+
+    with _forwarding(process, received):
         # stderr is drained on its own thread: a full pipe would otherwise block the child
         # while we wait for its stdout.
         errors: list[str] = []

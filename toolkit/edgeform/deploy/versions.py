@@ -129,7 +129,8 @@ class Pruned:
 def prunable(found: list[Version], keep: int) -> tuple[list[Version], list[Version]]:
     """Pure: (to delete, to keep). Kept: the newest `keep` of each function, and every version
     a trigger uses, a rollback holds, or the current code published."""
-    doomed, kept = [], []
+    doomed: list[Version] = []
+    kept: list[Version] = []
     for function in sorted({v.function for v in found}):
         newest_first = sorted(
             (v for v in found if v.function == function), key=lambda v: -v.version

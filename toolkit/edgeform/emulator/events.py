@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, Final
@@ -98,7 +98,7 @@ def to_cf_headers(pairs: Iterable[tuple[str, str]]) -> CfHeaders:
     return headers
 
 
-def from_cf_headers(headers: Mapping[str, list[Mapping[str, str]]]) -> HeaderPairs:
+def from_cf_headers(headers: Mapping[str, Sequence[Mapping[str, str]]]) -> HeaderPairs:
     return [
         (item.get("key") or title_case(name), item["value"])
         for name, items in headers.items()

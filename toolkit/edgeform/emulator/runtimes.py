@@ -101,11 +101,11 @@ def runtime_note(code: FunctionCode) -> str | None:
             f"so it runs on Python {here}"
         )
     if code.language == "node":
-        here = local_node_version()
-        if here is not None and here.split(".")[0] != str(code.node_major):
+        node = local_node_version()
+        if node is not None and node.split(".")[0] != str(code.node_major):
             return (
-                f"{code.name}: Lambda runs {code.runtime}; node here is v{here}, so it runs "
-                f"on Node.js {here.split('.')[0]}"
+                f"{code.name}: Lambda runs {code.runtime}; node here is v{node}, so it runs "
+                f"on Node.js {node.split('.')[0]}"
             )
     return None
 

@@ -13,6 +13,7 @@ from typing import Protocol
 from edgeform.emulator.cache import Ttls
 from edgeform.emulator.origin import Origin
 from edgeform.emulator.runtimes import FunctionPool
+from edgeform.model.lambda_edge import EventType
 from edgeform.model.project import ErrorResponse
 
 
@@ -27,7 +28,7 @@ class EdgeTrigger:
 @dataclass(frozen=True)
 class EdgeBehavior:
     path_pattern: str | None  # None for the default behavior
-    triggers: Mapping[str, EdgeTrigger]  # by event type
+    triggers: Mapping[EventType, EdgeTrigger]
     allowed_methods: tuple[str, ...]
     cached_methods: tuple[str, ...]
     ttls: Ttls

@@ -61,14 +61,14 @@ def apply(deploy_delay_seconds: float, replica_seconds: float = 0.0) -> None:
     )
 
 
-def _after_init(cls: type, extra: Callable[[Any, dict[str, Any]], None]) -> None:
+def _after_init(cls: Any, extra: Callable[[Any, dict[str, Any]], None]) -> None:
     original = cls.__init__
 
     def __init__(self: Any, config: dict[str, Any]) -> None:
         original(self, config)
         extra(self, config)
 
-    cls.__init__ = __init__  # type: ignore[misc]
+    cls.__init__ = __init__
 
 
 def _keep_lambda_associations(models: Any) -> None:
@@ -103,14 +103,14 @@ def _check_etags(models: Any, exceptions: Any) -> None:
     update, delete = backend.update_distribution, backend.delete_distribution
 
     # The error codes are AWS's; moto takes each one's HTTP status from the service model.
-    class PreconditionFailed(exceptions.CloudFrontException):  # type: ignore[misc,name-defined]
+    class PreconditionFailed(exceptions.CloudFrontException):
         def __init__(self) -> None:
             super().__init__(
                 "PreconditionFailed",
                 "The If-Match version is missing or not valid for the resource.",
             )
 
-    class DistributionNotDisabled(exceptions.CloudFrontException):  # type: ignore[misc,name-defined]
+    class DistributionNotDisabled(exceptions.CloudFrontException):
         def __init__(self) -> None:
             super().__init__(
                 "DistributionNotDisabled",
@@ -163,7 +163,8 @@ def _requests_arrive_over_tls(s3_models: Any) -> None:
         wanted = [expected] if isinstance(expected, str | bool) else expected
         return str(actual).lower() in [str(w).lower() for w in wanted]
 
-    policy_conditions.CONDITION_OPERATIONS["Bool"] = bool_operation
+    # moto's table is typed after its first entry's parameter names; Bool takes the same two.
+    policy_conditions.CONDITION_OPERATIONS["Bool"] = bool_operation  # type: ignore[assignment]
     statement = access_control.IAMPolicyStatement
     original = statement.is_action_permitted
 
@@ -180,7 +181,7 @@ def _requests_arrive_over_tls(s3_models: Any) -> None:
             return PermissionResult.NEUTRAL  # a statement whose condition fails does not apply
         return original(self, action, resource, principal, incoming_condition_values)
 
-    statement.is_action_permitted = is_action_permitted
+    statement.is_action_permitted = is_action_permitted  # type: ignore[method-assign]  # the patch: moto's method replaced on its class
 
     def get_permission(self: Any, action: str, resource: str) -> Any:
         if self.policy is None:
@@ -215,7 +216,7 @@ def _lambda_code_location() -> None:
             }
         return response
 
-    lambda_models.LambdaFunction.get_code = get_code
+    lambda_models.LambdaFunction.get_code = get_code  # type: ignore[method-assign]  # the patch: moto's method replaced on its class
     dispatcher = server.DomainDispatcherApplication
     call = dispatcher.__call__
 
@@ -233,7 +234,7 @@ def _lambda_code_location() -> None:
         start_response("200 OK", [("Content-Type", "application/zip")])
         return [data]
 
-    dispatcher.__call__ = __call__
+    dispatcher.__call__ = __call__  # type: ignore[method-assign]  # the patch: moto's method replaced on its class
 
 
 # --- Lambda@Edge replicas ---------------------------------------------------------------------
@@ -333,5 +334,5 @@ def _replicas_outlive_associations(models: Any, replica_seconds: float) -> Repli
             )
         delete_function(self, function_name, qualifier)
 
-    lambda_models.LambdaBackend.delete_function = delete_replicated
+    lambda_models.LambdaBackend.delete_function = delete_replicated  # type: ignore[method-assign]  # the patch: moto's method replaced on its class
     return replicas

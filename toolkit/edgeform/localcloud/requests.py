@@ -45,7 +45,8 @@ def operation_of(
     protocol, routes = _routes(service)
     if protocol in ("query", "ec2"):
         params = parse_qs(query) or parse_qs(body.decode("utf-8", "replace"))
-        return (params.get("Action") or [None])[0]
+        actions = params.get("Action")
+        return actions[0] if actions else None
     if protocol == "json":
         target = headers.get("X-Amz-Target", "")
         return target.rsplit(".", 1)[-1] or None
