@@ -112,9 +112,12 @@ def main() -> None:
             (root / "plugin-cache").mkdir()
             terraform_env["TF_CLI_CONFIG_FILE"] = str(rc)
         subprocess.run(["make", "-s", "destroy"], cwd=site, env=user_env, capture_output=True)
+        status = subprocess.run(["edgeform", "local", "status"], cwd=site, env=user_env,
+                                capture_output=True, text=True).stdout  # fmt: skip
+        url = status.split()[1]  # "running: URL (pid N)"
         timed("floor: terraform apply of the same stack", floors,
-              ["terraform", "apply", "-auto-approve", "-input=false", "-lock=false"],
-              stage_dir, terraform_env)  # fmt: skip
+              ["terraform", "apply", "-auto-approve", "-input=false", "-lock=false",
+               f"-var=aws_endpoint={url}"], stage_dir, terraform_env)  # fmt: skip
         subprocess.run(["edgeform", "local", "stop"], cwd=site, env=user_env, capture_output=True)
     width = max(map(len, [*figures, *floors]))
     print("\nbench/new_user: from a fresh clone to a served and a deployed project (s)")
