@@ -5,10 +5,10 @@
 In a temporary folder outside any git repository: `git clone` of this checkout, `make dist`
 (its own venv, edgeform's dependencies, the wheel), a user's venv with the wheel installed,
 `edgeform init site1 --template spa`, then in site1 `make serve` until the first page answers
-and `make deploy` (the embedded endpoint). Each step's time is printed, beside its floor: the
-same pip install with nothing of edgeform's (the dependencies alone) for the installs, and
-`terraform init` + `apply` of the rendered stack, run once more on a fresh stage, for the
-deploy. Packages come from pip's cache or the index, the provider from the local mirror.
+and `make deploy` (the embedded endpoint). Each step's time is printed; the install's floor
+beside it is the same pip install with nothing of edgeform's (the dependencies alone).
+(`make deploy` against raw Terraform is bench/deploy.py's comparison.) Packages come
+from pip's cache or the index, the provider from the local mirror.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "toolkit"))
 
-from edgeform.deploy.terraform import cli_config_text, provider_mirror  # noqa: E402
+from edgeform.deploy.terraform import provider_mirror  # noqa: E402
 
 
 def timed(what: str, figures: dict[str, float], command: list[str], cwd: Path,
@@ -104,20 +104,6 @@ def main() -> None:
         served_at = time.monotonic() - total
         timed("make deploy", figures, ["make", "-s", "deploy"], site, user_env)
         deployed_at = time.monotonic() - total
-        stage_dir = site / ".edgeform" / "stages" / "local" / "dev"
-        terraform_env = {**user_env, "TF_IN_AUTOMATION": "1"}
-        if mirror:
-            rc = root / "terraform.rc"
-            rc.write_text(cli_config_text(Path(mirror), root / "plugin-cache"))
-            (root / "plugin-cache").mkdir()
-            terraform_env["TF_CLI_CONFIG_FILE"] = str(rc)
-        subprocess.run(["make", "-s", "destroy"], cwd=site, env=user_env, capture_output=True)
-        status = subprocess.run(["edgeform", "local", "status"], cwd=site, env=user_env,
-                                capture_output=True, text=True).stdout  # fmt: skip
-        url = status.split()[1]  # "running: URL (pid N)"
-        timed("floor: terraform apply of the same stack", floors,
-              ["terraform", "apply", "-auto-approve", "-input=false", "-lock=false",
-               f"-var=aws_endpoint={url}"], stage_dir, terraform_env)  # fmt: skip
         subprocess.run(["edgeform", "local", "stop"], cwd=site, env=user_env, capture_output=True)
     width = max(map(len, [*figures, *floors]))
     print("\nbench/new_user: from a fresh clone to a served and a deployed project (s)")
@@ -125,8 +111,8 @@ def main() -> None:
         print(f"  {what:<{width}}  {seconds:7.1f}")
     print(f"  {'from nothing to a locally served project':<{width}}  {served_at:7.1f}")
     print(f"  {'from nothing to a deployed stage':<{width}}  {deployed_at:7.1f}")
-    ratio = figures["make deploy"] / floors["floor: terraform apply of the same stack"]
-    print(f"  {'make deploy / terraform apply of the stack':<{width}}  {ratio:7.2f}x")
+    ratio = figures["pip install the wheel"] / floors["floor: pip install the same dependencies"]
+    print(f"  {'pip install of the wheel / of its dependencies alone':<{width}}  {ratio:7.2f}x")
 
 
 if __name__ == "__main__":
