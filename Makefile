@@ -18,7 +18,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 STAGE_ARGS := $(if $(STAGE),--stage "$(STAGE)") $(if $(TARGET),--target "$(TARGET)")
 
-.PHONY: dist install lint-workflows bench-state deploy destroy plan outputs render build serve test check checkov bench lint fmt clean browser wrk
+.PHONY: reference dist install lint-workflows bench-state deploy destroy plan outputs render build serve test check checkov bench lint fmt clean browser wrk
 
 install: $(BIN)/.installed
 
@@ -132,6 +132,11 @@ dist: $(BIN)/.installed
 
 fmt: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
+
+# The README's edgeform.toml reference and the demo's edgeform.schema.json, from the schema
+# (toolkit/edgeform/config/schema.py); tests/unit/config/test_schema.py fails when they are stale.
+reference: $(BIN)/.installed
+	$(BIN)/python -m edgeform.config.reference README.md edgeform.schema.json
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) dist .edgeform .pytest_cache .ruff_cache .hypothesis .import_linter_cache

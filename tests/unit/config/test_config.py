@@ -194,12 +194,12 @@ memory = 64
 """,
     )
     keys = [line.split(": ")[1] for line in found]
-    assert keys == [
+    assert keys == [  # in the file's order
         "project.name",
+        "project.price_class",
         "functions.edge.runtime",
         "functions.edge.handler",
         "functions.edge.memory",
-        "project.price_class",
     ]
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edgeform.config.parse import FUNCTION_NAME_MAX, PROJECT_NAME_MAX
-from edgeform.model.names import LIMITS, resource_names
+from edgeform.model.names import FUNCTION_NAME_MAX, LIMITS, PROJECT_NAME_MAX, resource_names
 from tests.conftest import stage
 
 

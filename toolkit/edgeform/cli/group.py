@@ -32,6 +32,7 @@ COMMAND_MODULES: Final = {
     "invoke": "edge",
     "event": "edge",
     "lint": "stack",
+    "schema": "start",
     "deploy": "lifecycle",
     "plan": "lifecycle",
     "outputs": "lifecycle",
@@ -116,6 +117,7 @@ Examples, one per command, in the order above:
   edgeform invoke redirect --trigger viewer-request --header Referer:/index.html
   edgeform event origin-response --status 404    a sample event, as CloudFront sends it
   edgeform lint                      every Lambda@Edge restriction, before a deploy
+  edgeform schema                    edgeform.toml's JSON Schema, for editors
   edgeform deploy                    the current branch's stage (local target)
   edgeform plan; echo $?             0 no changes, 3 changes
   edgeform outputs --output json     the deployed stage's distribution, bucket, versions

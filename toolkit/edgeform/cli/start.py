@@ -1,4 +1,5 @@
-"""`edgeform init`: a new project from a template."""
+"""`edgeform init` and `edgeform schema`: a new project from a template, and what its
+edgeform.toml may hold."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import click
 
 from edgeform.cli.options import output_option
+from edgeform.console import Console
 from edgeform.scaffold.catalog import DEFAULT_TEMPLATE, RUNTIMES, TEMPLATES
 from edgeform.scaffold.create import create_project
 from edgeform.scaffold.git import commit_project
@@ -100,4 +102,31 @@ def init(
     )
 
 
-COMMANDS = (init,)
+@click.command()
+@click.option(
+    "--markdown", is_flag=True, help="The key reference as Markdown (the README's) instead."
+)
+@output_option
+def schema(markdown: bool, output: str) -> None:
+    """Print the JSON Schema of edgeform.toml (draft 2020-12): every key, its type, default
+    and bounds. Projects made by `edgeform init` keep it as edgeform.schema.json, named on
+    edgeform.toml's first line (`#:schema ./edgeform.schema.json`), so that editors with a
+    TOML language server (taplo, Even Better TOML) complete and check keys as you type.
+
+    \b
+    Examples:
+      edgeform schema > edgeform.schema.json     refresh it after upgrading edgeform
+      edgeform schema --markdown                 the key reference, as in the README
+      check-jsonschema --schemafile edgeform.schema.json edgeform.toml
+    """
+    from edgeform.config.reference import json_schema, json_text
+    from edgeform.config.reference import markdown as reference
+
+    console = Console(json_output=output == "json", color=False)
+    if markdown:
+        console.result({"markdown": reference()}, reference().rstrip("\n"))
+    else:
+        console.result(json_schema(), json_text().rstrip("\n"))
+
+
+COMMANDS = (init, schema)

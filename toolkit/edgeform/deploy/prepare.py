@@ -8,23 +8,19 @@ They need no AWS SDK, so `lint`, `render`, `build` and `validate` start without 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from edgeform.build.bundle import Bundle, write_bundles, zip_bundle
 from edgeform.build.site import SiteFile, site_files
 from edgeform.console import counted
 from edgeform.deploy.run import Run
-from edgeform.deploy.terraform import (
-    LOG_FILE,
-    ApplyProgress,
-    Terraform,
-    ValidateResult,
-    find_terraform,
-    terraform_environment,
-)
 from edgeform.errors import LintError, TerraformError
 from edgeform.lint import BundleInfo, LintReport, lint_stack
 from edgeform.model.project import Target
 from edgeform.render.stack import RenderedStack, render_stack, write_stack
+
+if TYPE_CHECKING:
+    from edgeform.deploy.terraform import Terraform, ValidateResult
 
 
 def build(run: Run) -> list[Bundle]:
@@ -95,6 +91,15 @@ def checked_stack(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
 def terraform(run: Run, url: str | None = None) -> Terraform:
     """Terraform in the stage's folder. Its output goes to the folder's terraform.log (this
     command's only); the console shows it all with --verbose, else a line per resource done."""
+    # Imported here: lint, build and render run no Terraform and need not load its adapter.
+    from edgeform.deploy.terraform import (
+        LOG_FILE,
+        ApplyProgress,
+        Terraform,
+        find_terraform,
+        terraform_environment,
+    )
+
     binary = find_terraform(run.terraform_bin, run.environ)
     env = terraform_environment(run.environ, run.context.workspace.base)
     env.update(backend_environment(run.context.target, url))

@@ -10,17 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from edgeform.build.dependencies import DependencyInstaller, PlatformInstaller
 from edgeform.clock import Clock, Poll
 from edgeform.console import Console
-from edgeform.localcloud.endpoint import LocalCloud
 from edgeform.model.context import StageContext
 from edgeform.model.project import Project, Target
 from edgeform.model.stage import Stage
 from edgeform.model.state import DEFAULT_LOCK_TIMEOUT
 from edgeform.model.workspace import Workspace
+
+if TYPE_CHECKING:
+    from edgeform.localcloud.endpoint import LocalCloud
 
 
 def local_endpoint(target: Target, cloud: LocalCloud, *, start: bool) -> str | None:
@@ -64,6 +66,8 @@ class Run:
 
     def localcloud(self) -> LocalCloud:
         shared = self.context.target.state is not None
+        from edgeform.localcloud.endpoint import LocalCloud
+
         return LocalCloud(self.context.workspace.localcloud_for(shared, self.environ), self.clock)
 
     def poll(self) -> Poll:
@@ -103,6 +107,8 @@ class TargetRun:
 
     def localcloud(self) -> LocalCloud:
         shared = self.target.state is not None
+        from edgeform.localcloud.endpoint import LocalCloud
+
         return LocalCloud(self.workspace.localcloud_for(shared, self.environ), self.clock)
 
     def stage_run(self, stage: Stage) -> Run:

@@ -9,6 +9,7 @@ name inside AWS's limits; `check_limits` proves it for each stage.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -19,6 +20,12 @@ from edgeform.model.project import Project
 from edgeform.model.stage import Stage
 
 SEPARATOR: Final = "--"
+# Names that end up inside AWS resource names: lower case, digits and single hyphens, so that
+# the separator keeps project, stage and function apart unambiguously.
+NAME_PATTERN: Final = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+NAME_RE: Final = re.compile(NAME_PATTERN)
+PROJECT_NAME_MAX: Final = 20
+FUNCTION_NAME_MAX: Final = 16
 ACCOUNT_ID_LEN: Final = 12
 LIMITS: Final = {"bucket": 63, "lambda": 64, "role": 64, "policy": 128, "oac": 64}
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from edgeform.errors import ConfigError, ConfigProblem
 from edgeform.model.lambda_edge import EventType
@@ -23,16 +23,21 @@ METHOD_SETS: Final[tuple[tuple[str, ...], ...]] = (
     ("GET", "HEAD", "OPTIONS"),
     ("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"),
 )
-PRICE_CLASSES: Final = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
+PriceClass = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"]
+PRICE_CLASSES: Final = get_args(PriceClass)
 # What CloudFront accepts for a behavior's min, default and max TTL: 0 to 100 years.
 TTL_RANGE_SECONDS: Final = range(0, 3_153_600_000 + 1)
 
 ConfigValue = str | int | bool
+# "local": the embedded AWS endpoint; "aws": a real account.
+TargetKind = Literal["local", "aws"]
 
 # CloudFront's custom error responses (Developer Guide, "Generate custom error responses";
 # API CustomErrorResponse): the origin statuses it can replace, and what it may answer instead.
-ERROR_CODES: Final = (400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504)
-RESPONSE_CODES: Final = (200, *ERROR_CODES)
+ErrorCode = Literal[400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504]
+ResponseCode = Literal[200, ErrorCode]
+ERROR_CODES: Final[tuple[int, ...]] = get_args(ErrorCode)
+RESPONSE_CODES: Final[tuple[int, ...]] = (200, *ERROR_CODES)
 RESPONSE_PAGE_PATH_MAX: Final = 4000
 
 
@@ -97,7 +102,7 @@ class Target:
     """Where a stage is deployed: the embedded AWS endpoint or a real account."""
 
     name: str
-    kind: Literal["local", "aws"]
+    kind: TargetKind
     region: str
     profile: str | None = None
     endpoint: str | None = None

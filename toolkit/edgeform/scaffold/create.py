@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Final
 
 from edgeform import __version__
-from edgeform.config.parse import NAME_RE, PROJECT_NAME_MAX
+from edgeform.config.reference import SCHEMA_FILE, json_text
 from edgeform.errors import BadInputError, UsageError
+from edgeform.model.names import NAME_RE, PROJECT_NAME_MAX
 from edgeform.model.project import CONFIG_FILE
 from edgeform.scaffold.catalog import RUNTIMES, TEMPLATES, Template
 
@@ -77,7 +78,8 @@ def create_project(
             "run edgeform init in a new or empty folder, or pass another DIR",
         )
     files = plan_files(template, runtime)
-    clashes = sorted(name for name in files if (folder / name).exists())
+    generated = {SCHEMA_FILE: json_text()}  # named on edgeform.toml's #:schema line
+    clashes = sorted(name for name in (*files, *generated) if (folder / name).exists())
     if clashes:
         raise BadInputError(
             f"{folder} has {', '.join(clashes[:3])} already; nothing was written",
@@ -102,7 +104,9 @@ def create_project(
     }
     for relative, source in files.items():
         _write(folder / relative, source, markers)
-    return Created(folder, project, template, runtime, tuple(sorted(files)))
+    for relative, text in generated.items():
+        (folder / relative).write_text(text, encoding="utf-8")
+    return Created(folder, project, template, runtime, tuple(sorted((*files, *generated))))
 
 
 def _template(name: str) -> Template:

@@ -1,0 +1,401 @@
+"""The rules of edgeform.toml that a type, a bound or a pattern cannot say.
+
+Each rule is a validator that config/schema.py attaches to the key it concerns: it returns the
+value, or refuses it with what is wrong and the fix (config/hints.py). Rules that look past
+their own value (a trigger's function must be defined; a folder must exist) read the
+`ParseContext` that parse.py passes to the validation, computed from the raw file first so that
+they run even when another part of the file is wrong: every mistake is reported at once.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from edgeform.config.context import ParseContext
+from edgeform.config.hints import Problem, refuse, refuse_one
+from edgeform.model.lambda_edge import MAX_ASSOCIATIONS, REQUEST_EVENTS
+from edgeform.model.project import METHOD_SETS
+from edgeform.model.state import bucket_name_problem, key_prefix_problem, parse_duration
+from edgeform.model.workspace import WORK_DIR
+
+if TYPE_CHECKING:
+    from pydantic import ValidationInfo
+
+    from edgeform.config.schema import (
+        BehaviorTable,
+        ErrorResponseTable,
+        FunctionTable,
+        TargetTable,
+        TriggerTable,
+    )
+
+# The largest integer Node.js and the page's JavaScript read exactly (Number.MAX_SAFE_INTEGER).
+JS_SAFE_INTEGER: Final = 2**53 - 1
+# S3 reserves these prefixes for its own bucket names (the project name starts each bucket's).
+RESERVED_NAME_PREFIXES: Final = ("xn--", "sthree", "amzn-s3-demo")
+# Tags edgeform sets on every resource itself.
+OWN_TAGS: Final = ("project", "stage", "managed-by")
+
+TYPE_NAMES: Final = {
+    str: "a string",
+    int: "an integer",
+    bool: "true or false",
+    dict: "a table",
+    list: "an array",
+}
+
+
+def is_a(value: Any, kind: type) -> bool:
+    # TOML booleans are Python bools, which are ints too: keep them apart.
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def describe(value: Any) -> str:
+    for kind, name in TYPE_NAMES.items():
+        if is_a(value, kind):
+            return f"{name} ({value!r})" if kind in (str, int, bool) else name
+    return type(value).__name__
+
+
+def composed(value: str) -> str:
+    # Terraform normalizes string literals to Unicode NFC: a decomposed "U\u0300" would reach
+    # AWS as "\u00d9", another string (another S3 key, for the root object). Refuse, don't guess.
+    if not unicodedata.is_normalized("NFC", value):
+        refuse_one(
+            "is not in Unicode NFC; Terraform would change it to "
+            f"{unicodedata.normalize('NFC', value)!r}",
+            "write it with composed characters (NFC), and name files the same way",
+        )
+    return value
+
+
+def project_name(name: str) -> str:
+    if name.startswith(RESERVED_NAME_PREFIXES):
+        refuse_one(f"{name!r} starts with a prefix S3 reserves", "choose another project name")
+    return name
+
+
+def root_object(key: str) -> str:
+    if not key or key.startswith("/"):
+        refuse_one(
+            f"{key!r} is not an object key",
+            'write a key relative to the site folder, e.g. "index.html"',
+        )
+    return key
+
+
+def folder_in(root: Path, relative: str, key: str) -> Path:
+    """The folder `relative` names from the project's root, refused when it is missing."""
+    path = (root / relative).resolve()
+    if not path.is_dir():
+        refuse_one(
+            f"folder {path} does not exist", f"create it or point {key} at an existing folder"
+        )
+    return path
+
+
+def site_folder(relative: str, info: ValidationInfo) -> str:
+    root = ParseContext.of(info).root
+    site = folder_in(root, relative, "site")
+    if root.resolve().is_relative_to(site) or site.is_relative_to((root / WORK_DIR).resolve()):
+        refuse_one(
+            f"{site} holds the project itself (edgeform.toml, {WORK_DIR}/ with its state): "
+            "all of it would be public",
+            'point site at the folder of the pages alone, e.g. site = "site"',
+        )
+    return relative
+
+
+def templates_folder(relative: str, info: ValidationInfo) -> str:
+    folder_in(ParseContext.of(info).root, relative, "templates")
+    return relative
+
+
+def default_target(name: str, info: ValidationInfo) -> str:
+    # Without [targets] the project has the one local target.
+    targets = ParseContext.of(info).targets or frozenset({"local"})
+    if name not in targets:
+        refuse_one(
+            f"no target named {name!r}",
+            f"use one of: {', '.join(sorted(targets))}, or add [targets.{name}]",
+        )
+    return name
+
+
+def function_source(source: str, info: ValidationInfo) -> str:
+    root = ParseContext.of(info).root.resolve()
+    folder = (root / source).resolve()
+    if not folder.is_relative_to(root):
+        refuse_one(
+            f"folder {folder} is outside the project folder {root}",
+            "keep the function's code inside the project (no ../ or link out of it)",
+        )
+    if not folder.is_dir():
+        refuse_one(
+            f"folder {folder} does not exist", "create it or point source at the function's folder"
+        )
+    return source
+
+
+def default_sources(functions: dict[str, FunctionTable], info: ValidationInfo) -> dict[str, Any]:
+    """Functions without a source have theirs in functions/<name>: it must exist."""
+    root = ParseContext.of(info).root
+    problems = [
+        Problem(
+            f"folder {(root / 'functions' / name).resolve()} does not exist",
+            "create it or point source at the function's folder",
+            at=f"{name}.source",
+        )
+        for name, spec in functions.items()
+        if spec.source is None and not (root / "functions" / name).is_dir()
+    ]
+    if problems:
+        refuse(*problems)
+    return functions
+
+
+def config_value(value: Any) -> str | int | bool:
+    if not isinstance(value, str | int | bool):
+        refuse_one(
+            f"expected a string, integer or boolean, got {describe(value)}",
+            "build-time config values are baked into bundles as plain JSON values",
+        )
+    if isinstance(value, int) and abs(value) > JS_SAFE_INTEGER:
+        refuse_one(
+            f"{value} is too large to reach JavaScript unchanged",
+            f"use an integer within ±{JS_SAFE_INTEGER:,}, or a string",
+        )
+    return value
+
+
+def stage_config(overrides: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+    """A stage's [config] overrides: keys [config] has, with the same types."""
+    defaults = ParseContext.of(info).config
+    problems = [
+        Problem(
+            "not a key of [config]",
+            f"add {key} to [config] first, so every stage has a value",
+            at=key,
+        )
+        for key in sorted(set(overrides) - set(defaults))
+    ]
+    problems += [
+        Problem(
+            f"expected {describe(defaults[key])} like [config], got {describe(value)}",
+            "use the same type",
+            at=key,
+        )
+        for key, value in overrides.items()
+        if key in defaults and type(value) is not type(defaults[key])
+    ]
+    if problems:
+        refuse(*problems)
+    return overrides
+
+
+def tag_key(key: str) -> str:
+    if key.lower().startswith("aws:"):
+        refuse_one(
+            "not a valid tag key",
+            "use 1-128 letters, digits, spaces and _ . : / = + - @, not starting aws:",
+        )
+    if key in OWN_TAGS:
+        refuse_one("edgeform sets this tag itself", "choose another key")
+    return key
+
+
+def tag_value(value: str) -> str:
+    # AWS tag values: Unicode letters, digits and spaces, plus _ . : / = + - @
+    if len(value) > 256 or not all(c.isalnum() or c == " " or c in "_.:/=+-@" for c in value):
+        refuse_one(
+            f"{value!r} is not a valid tag value",
+            "use at most 256 letters, digits, spaces and _ . : / = + - @",
+        )
+    return composed(value)
+
+
+def allowed_methods(methods: list[str]) -> list[str]:
+    if tuple(methods) not in METHOD_SETS:
+        refuse_one(
+            f"{methods} is not a set CloudFront accepts",
+            "use " + " or ".join(str(list(s)) for s in METHOD_SETS),
+        )
+    return methods
+
+
+def not_catch_all(pattern: str) -> str:
+    if pattern in ("*", "/*"):
+        refuse_one(
+            f"{pattern!r} matches everything",
+            "put catch-all triggers under [default_behavior]",
+            "LE109",
+        )
+    return pattern
+
+
+def trigger_function(name: str, info: ValidationInfo) -> str:
+    functions = ParseContext.of(info).functions
+    if name not in functions:
+        refuse_one(
+            f"no function named {name!r}",
+            f"define [functions.{name}] or use one of: "
+            f"{', '.join(sorted(functions)) or '(none defined)'}",
+        )
+    return name
+
+
+def triggers(items: list[TriggerTable]) -> list[TriggerTable]:
+    """One function per event of a behavior, at most four associations."""
+    problems: list[Problem] = []
+    if len(items) > MAX_ASSOCIATIONS:
+        problems.append(
+            Problem(
+                f"{len(items)} associations; CloudFront allows {MAX_ASSOCIATIONS} per behavior",
+                "keep one function per event type",
+                "LE106",
+            )
+        )
+    first: dict[str, int] = {}
+    for i, trigger in enumerate(items):
+        if trigger.event in first:
+            j = first[trigger.event]
+            problems.append(
+                Problem(
+                    f"{trigger.event} already runs {items[j].function!r} (triggers[{j}])",
+                    "CloudFront allows one function per event of a behavior: remove one",
+                    "LE105",
+                    at=f"[{i}].event",
+                )
+            )
+        first.setdefault(trigger.event, i)
+    if problems:
+        refuse(*problems)
+    return items
+
+
+def behavior(table: BehaviorTable) -> BehaviorTable:
+    """A behavior's keys together: TTLs in order; a body only for events and methods that
+    carry one."""
+    problems = [
+        Problem(
+            f"{trigger.event} never receives a body",
+            "use include_body only on viewer-request or origin-request",
+            "LE107",
+            at=f"triggers[{i}].include_body",
+        )
+        for i, trigger in enumerate(table.triggers)
+        if trigger.include_body and trigger.event not in REQUEST_EVENTS
+    ]
+    problems += [
+        Problem(
+            "a body is only sent for methods that carry one",
+            f"set allowed_methods = {list(METHOD_SETS[2])} or drop include_body",
+            "LE107",
+            at=f"triggers[{i}].include_body",
+        )
+        for i, trigger in enumerate(table.triggers)
+        if trigger.include_body and "POST" not in table.allowed_methods
+    ]
+    ttls = [table.min_ttl, table.default_ttl, table.max_ttl]
+    if not ttls[0] <= ttls[1] <= ttls[2]:
+        problems.append(
+            Problem(
+                f"TTLs {ttls} are not in order",
+                "make 0 <= min_ttl <= default_ttl <= max_ttl",
+                at="default_ttl",
+            )
+        )
+    if problems:
+        refuse(*problems)
+    return table
+
+
+def unique_patterns(behaviors: list[BehaviorTable]) -> list[BehaviorTable]:
+    first: dict[str, int] = {}
+    problems = []
+    for i, item in enumerate(behaviors):
+        if item.path_pattern in first:
+            problems.append(
+                Problem(
+                    f"{item.path_pattern!r} is already used by "
+                    f"behaviors[{first[item.path_pattern]}]",
+                    "each path pattern may appear once: merge the two behaviors",
+                    "LE109",
+                    at=f"[{i}].path_pattern",
+                )
+            )
+        first.setdefault(item.path_pattern, i)
+    if problems:
+        refuse(*problems)
+    return behaviors
+
+
+def error_response(table: ErrorResponseTable) -> ErrorResponseTable:
+    if (table.response_page_path is None) != (table.response_code is None):
+        refuse_one(
+            "response_page_path and response_code come together",
+            "set both (the page, and the status the viewer gets with it), or neither (to set "
+            "only error_caching_min_ttl)",
+            at="response_code" if table.response_code is None else "response_page_path",
+        )
+    return table
+
+
+def unique_error_codes(items: list[ErrorResponseTable]) -> list[ErrorResponseTable]:
+    seen: set[int] = set()
+    problems = []
+    for i, item in enumerate(items):
+        if item.error_code in seen:
+            problems.append(
+                Problem(
+                    f"{item.error_code} has a custom error response already",
+                    "keep one [[custom_error_responses]] per error_code",
+                    at=f"[{i}].error_code",
+                )
+            )
+        seen.add(item.error_code)
+    if problems:
+        refuse(*problems)
+    return items
+
+
+def bucket_name(name: str) -> str:
+    why = bucket_name_problem(name)
+    if why is not None:
+        refuse_one(
+            f"{name!r} is not an S3 bucket name: {why}",
+            'use 3-63 lower-case letters, digits, dots and hyphens, e.g. "acme-edgeform-state"',
+        )
+    return name
+
+
+def key_prefix(prefix: str) -> str:
+    why = key_prefix_problem(prefix)
+    if why is not None:
+        refuse_one(
+            f"{prefix!r} is not a key prefix: {why}",
+            'write segments of letters, digits and !_.\'()- joined by slashes, e.g. "edgeform/web"',
+        )
+    return prefix
+
+
+def duration(text: str) -> str:
+    try:
+        parse_duration(text)
+    except ValueError as exc:
+        refuse_one(str(exc), 'write e.g. ttl = "7d", or remove it: stages never expire')
+    return text
+
+
+def target(table: TargetTable) -> TargetTable:
+    if table.type == "aws" and table.endpoint is not None:
+        refuse_one(
+            "an aws target uses AWS's own endpoints",
+            "remove endpoint, or set AWS_ENDPOINT_URL in the environment",
+            at="endpoint",
+        )
+    return table

@@ -1,0 +1,451 @@
+"""edgeform.toml's keys, declared once: type, default, bounds, rule and words for each.
+
+From these models come the validation (parse.py), the JSON Schema that `edgeform schema` prints
+and generated edgeform.toml files name on their `#:schema` line (editors complete and check
+keys from it), and the README's key reference (reference.py). A key is added here, with its
+description, and nowhere else; parse.py then carries its value into the frozen `Project`.
+
+Keys are the Terraform provider's argument names where one exists. Models are strict (TOML's
+types, no coercion: `memory = "128"` is a mistake, not 128) and refuse unknown keys.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, Final
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from edgeform.config import rules
+from edgeform.config.hints import Hint
+from edgeform.model.lambda_edge import (
+    MAX_ASSOCIATIONS,
+    MEMORY_MB,
+    MEMORY_RANGE_MB,
+    TIMEOUT_RANGE_SECONDS,
+    TIMEOUT_SECONDS,
+    EventType,
+)
+from edgeform.model.names import FUNCTION_NAME_MAX, NAME_PATTERN, PROJECT_NAME_MAX
+from edgeform.model.project import (
+    METHOD_SETS,
+    RESPONSE_PAGE_PATH_MAX,
+    TTL_RANGE_SECONDS,
+    ErrorCode,
+    PriceClass,
+    ResponseCode,
+    TargetKind,
+)
+from edgeform.model.state import DEFAULT_KEY_PREFIX
+
+TTL_MAX: Final = TTL_RANGE_SECONDS.stop - 1
+
+
+def _name_hint(what: str, limit: int) -> Hint:
+    return Hint(
+        f"{{value!r}} is not a valid {what} name",
+        f"use 1-{limit} lower-case letters, digits and single hyphens, starting with a letter",
+    )
+
+
+Composed = Annotated[str, AfterValidator(rules.composed)]
+ProjectName = Annotated[
+    str,
+    StringConstraints(pattern=NAME_PATTERN, max_length=PROJECT_NAME_MAX),
+    _name_hint("project", PROJECT_NAME_MAX),
+    AfterValidator(rules.project_name),
+]
+FunctionName = Annotated[
+    str,
+    StringConstraints(pattern=NAME_PATTERN, max_length=FUNCTION_NAME_MAX),
+    _name_hint("function", FUNCTION_NAME_MAX),
+]
+Region = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z]{2}(-[a-z]+)+-\d$"),
+    Hint("{value!r} is not a region", 'write an AWS region, e.g. "eu-west-1"'),
+]
+ConfigKey = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$"),
+    Hint("not a valid config name", "use letters, digits and underscores, starting with a letter"),
+]
+# A string, integer or boolean, checked by one rule (a union would report one error per type).
+ConfigScalar = Annotated[
+    str | int | bool,
+    PlainValidator(rules.config_value),
+    WithJsonSchema({"type": ["string", "integer", "boolean"]}),
+]
+TagKey = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9 _.:/=+@-]{1,128}$"),
+    Hint(
+        "not a valid tag key",
+        "use 1-128 letters, digits, spaces and _ . : / = + - @, not starting aws:",
+    ),
+    AfterValidator(rules.tag_key),
+]
+TagValue = Annotated[str, StringConstraints(max_length=256), AfterValidator(rules.tag_value)]
+Ttl = Annotated[
+    int,
+    Field(ge=0, le=TTL_MAX),
+    Hint(
+        "{value} s is out of range",
+        f"CloudFront accepts 0 to {TTL_MAX:,} seconds (100 years)",
+    ),
+]
+
+
+class Table(BaseModel):
+    """A TOML table: TOML's own types, no unknown keys, frozen once read."""
+
+    # Built once, as part of EdgeformFile (the end of this module), not one validator per
+    # table: a table is never validated on its own.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+
+
+class ProjectTable(Table):
+    """The project and its distribution's own settings."""
+
+    name: Annotated[
+        ProjectName,
+        Field(
+            description="The project's name: it starts every resource's name. Lower-case "
+            "letters, digits and single hyphens, at most 20."
+        ),
+    ]
+    site: Annotated[
+        str,
+        AfterValidator(rules.site_folder),
+        Field(description="The folder of the static site, from the project's root."),
+    ] = "site"
+    templates: Annotated[
+        str | None,
+        AfterValidator(rules.templates_folder),
+        Field(
+            description="A folder of the project's own Terraform templates; without it the "
+            "templates that ship with edgeform render the stack."
+        ),
+    ] = None
+    default_root_object: Annotated[
+        Composed,
+        AfterValidator(rules.root_object),
+        Field(description="The object CloudFront returns for a request of the root URL."),
+    ] = "index.html"
+    price_class: Annotated[
+        PriceClass,
+        Hint("unknown {value!r}", "use one of: PriceClass_100, PriceClass_200, PriceClass_All"),
+        Field(description="Which edge locations serve the distribution."),
+    ] = "PriceClass_100"
+    comment: Annotated[
+        Composed,
+        StringConstraints(max_length=128),
+        Hint("longer than 128 characters", "shorten it: CloudFront limits a comment to 128"),
+        Field(description="The distribution's comment."),
+    ] = ""
+    tags: Annotated[
+        dict[TagKey, TagValue],
+        Field(description="Tags on every resource, beside edgeform's own project and stage."),
+    ] = {}
+    default_target: Annotated[
+        str,
+        AfterValidator(rules.default_target),
+        Field(description="The target a command uses without --target."),
+    ] = "local"
+
+
+class FunctionTable(Table):
+    """One Lambda@Edge function, `[functions.<name>]`."""
+
+    source: Annotated[
+        str | None,
+        AfterValidator(rules.function_source),
+        Field(description="The function's folder, from the project's root (default: "
+              "functions/<name>)."),
+    ] = None  # fmt: skip
+    runtime: Annotated[
+        str,
+        StringConstraints(pattern=r"^(python3\.\d+|nodejs\d+\.x)$"),
+        Hint(
+            "{value!r} is not a Lambda@Edge runtime",
+            'use a Node.js or Python runtime, e.g. "python3.12" or "nodejs22.x"',
+            "LE101",
+        ),
+        Field(description='The Lambda runtime, e.g. "python3.12" or "nodejs22.x".'),
+    ]
+    handler: Annotated[
+        str,
+        StringConstraints(pattern=r"^[A-Za-z0-9_./-]+\.[A-Za-z_$][A-Za-z0-9_$]*$"),
+        Hint(
+            "{value!r} is not a handler",
+            'write "<module>.<function>", e.g. "app.handler" for handler() in app.py',
+        ),
+        Field(description='"<module>.<function>", e.g. "app.handler".'),
+    ]
+    memory: Annotated[
+        int,
+        Field(
+            ge=MEMORY_RANGE_MB.start,
+            le=MEMORY_RANGE_MB.stop - 1,
+            description="Memory in MB (viewer triggers allow 128 at most).",
+        ),
+        Hint(
+            "{value} MB is out of range",
+            f"use {MEMORY_RANGE_MB.start} to {MEMORY_RANGE_MB.stop - 1} "
+            f"(viewer triggers allow {MEMORY_MB['viewer']} at most)",
+            "LE102",
+        ),
+    ] = 128
+    timeout: Annotated[
+        int,
+        Field(
+            ge=TIMEOUT_RANGE_SECONDS.start,
+            le=TIMEOUT_RANGE_SECONDS.stop - 1,
+            description="Timeout in seconds (viewer triggers allow 5 at most).",
+        ),
+        Hint(
+            "{value} s is out of range",
+            f"use {TIMEOUT_RANGE_SECONDS.start} to {TIMEOUT_RANGE_SECONDS.stop - 1} "
+            f"(viewer triggers allow {TIMEOUT_SECONDS['viewer']} at most)",
+            "LE103",
+        ),
+    ] = 5
+
+
+class TriggerTable(Table):
+    """A function wired to one CloudFront event of a behavior."""
+
+    event: Annotated[
+        EventType,
+        Hint(
+            "unknown event {value!r}",
+            "use one of: viewer-request, origin-request, origin-response, viewer-response",
+        ),
+        Field(description="The CloudFront event that runs the function."),
+    ]
+    function: Annotated[
+        str,
+        AfterValidator(rules.trigger_function),
+        Field(description="The name of a [functions.<name>] table."),
+    ]
+    include_body: Annotated[
+        bool,
+        Field(description="Send the request body to the function (request events only)."),
+    ] = False
+
+
+class DefaultBehaviorTable(Table):
+    """The cache behavior for every path no [[behaviors]] entry matches."""
+
+    triggers: Annotated[
+        list[TriggerTable],
+        AfterValidator(rules.triggers),
+        Field(
+            description=f"The functions this behavior runs, at most {MAX_ASSOCIATIONS} (one "
+            "per event)."
+        ),
+    ] = []
+    allowed_methods: Annotated[
+        list[str],
+        AfterValidator(rules.allowed_methods),
+        WithJsonSchema({"enum": [list(s) for s in METHOD_SETS]}),
+        Field(description="The HTTP methods CloudFront accepts: one of its three sets."),
+    ] = list(METHOD_SETS[0])
+    compress: Annotated[bool, Field(description="Compress responses CloudFront can compress.")] = (
+        True
+    )
+    forward_query_string: Annotated[
+        bool, Field(description="Forward the query string to the origin and cache by it.")
+    ] = True
+    min_ttl: Annotated[Ttl, Field(description="The least time an object stays cached (s).")] = 0
+    default_ttl: Annotated[
+        Ttl, Field(description="How long an object stays cached without Cache-Control (s).")
+    ] = 86400
+    max_ttl: Annotated[Ttl, Field(description="The most time an object stays cached (s).")] = (
+        31536000
+    )
+
+
+class BehaviorTable(DefaultBehaviorTable):
+    """A cache behavior for the paths its pattern matches, in the order they are listed."""
+
+    path_pattern: Annotated[
+        str,
+        # ECMA-262 too (JSON Schema's regex dialect): no escapes inside the class.
+        StringConstraints(pattern="^[A-Za-z0-9_.*$/~\"'@:+&?-]{1,255}$"),
+        Hint(
+            "{value!r} is not a CloudFront path pattern",
+            'use 1-255 of A-Z a-z 0-9 _ - . * $ / ~ " \' @ : + & ?, e.g. "/api/*"',
+            "LE109",
+        ),
+        AfterValidator(rules.not_catch_all),
+        Field(description='The paths this behavior serves, e.g. "/api/*".'),
+    ]
+
+
+class StateTable(Table):
+    """Where a target's Terraform state and stage records are shared: an S3 bucket."""
+
+    bucket: Annotated[
+        str,
+        AfterValidator(rules.bucket_name),
+        Field(description="The S3 bucket (made by `edgeform bootstrap`)."),
+    ]
+    region: Annotated[
+        Region | None, Field(description="The bucket's region (default: the target's).")
+    ] = None
+    key_prefix: Annotated[
+        str,
+        AfterValidator(rules.key_prefix),
+        Field(description="The key prefix of this project's objects in the bucket."),
+    ] = DEFAULT_KEY_PREFIX
+
+
+class TargetTable(Table):
+    """Where stages are deployed: `[targets.<name>]`."""
+
+    type: Annotated[
+        TargetKind,
+        Hint("unknown target type {value!r}", 'use "local" (embedded AWS endpoint) or "aws"'),
+        Field(description='"local" (the embedded AWS endpoint) or "aws".'),
+    ]
+    region: Annotated[Region, Field(description="The AWS region of the site's bucket.")] = (
+        "us-east-1"
+    )
+    profile: Annotated[
+        Composed | None, Field(description="The AWS profile (default: the standard chain).")
+    ] = None
+    endpoint: Annotated[
+        str | None,
+        StringConstraints(pattern=r"^https?://[^\s/]+/?$"),
+        Hint("{value!r} is not an endpoint URL", 'write e.g. "http://127.0.0.1:5000"'),
+        Field(description="A local target's endpoint URL (default: one edgeform starts)."),
+    ] = None
+    state: Annotated[
+        StateTable | None,
+        Field(description="Shared state in an S3 bucket; without it, state is a local file."),
+    ] = None
+    ttl: Annotated[
+        str | None,
+        AfterValidator(rules.duration),
+        Field(description='How long a deploy keeps a stage alive, e.g. "7d" (default: ever).'),
+    ] = None
+
+
+class StageTable(Table):
+    """What the config says about one named stage: `[stages.<name>]`."""
+
+    protected: Annotated[
+        bool, Field(description="Refuse to destroy the stage without --force-protected.")
+    ] = False
+    config: Annotated[
+        dict[str, Any],
+        AfterValidator(rules.stage_config),
+        WithJsonSchema(
+            {"type": "object", "additionalProperties": {"type": ["string", "integer", "boolean"]}}
+        ),
+        Field(description="This stage's values for [config] keys."),
+    ] = {}
+
+
+class ErrorResponseTable(Table):
+    """What the viewer gets when the origin answers an error: `[[custom_error_responses]]`."""
+
+    error_code: Annotated[
+        ErrorCode,
+        Hint(
+            "{value} is not a status CloudFront replaces",
+            "use one of: 400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504",
+        ),
+        Field(description="The origin's status this entry replaces."),
+    ]
+    response_page_path: Annotated[
+        Composed | None,
+        StringConstraints(pattern=r"^/[^*]*$", max_length=RESPONSE_PAGE_PATH_MAX),
+        Hint(
+            "{value!r} is not a page's path",
+            "write the page's path from the site's root, e.g. \"/404.html\" (at most "
+            f"{RESPONSE_PAGE_PATH_MAX} characters)",
+        ),
+        Field(description="The page the viewer gets instead, from the site's root."),
+    ] = None
+    response_code: Annotated[
+        ResponseCode | None,
+        Hint(
+            "{value} is not one CloudFront sends",
+            "use 200 or one of: 400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504",
+        ),
+        Field(description="The status the viewer gets with that page."),
+    ] = None
+    error_caching_min_ttl: Annotated[
+        int | None,
+        Field(ge=0, le=TTL_MAX, description="How long CloudFront caches the error (s)."),
+        Hint("{value} is out of range", "use 0 or more seconds (CloudFront's default is 10)"),
+    ] = None
+
+
+class EdgeformFile(Table):
+    """edgeform.toml: a static site behind CloudFront with Lambda@Edge, deployed per stage."""
+
+    model_config = ConfigDict(title="edgeform.toml")
+
+    project: ProjectTable
+    config: Annotated[
+        dict[ConfigKey, ConfigScalar],
+        Field(description="Build-time values baked into bundles and the site, per stage."),
+    ] = {}
+    functions: Annotated[
+        dict[FunctionName, FunctionTable],
+        AfterValidator(rules.default_sources),
+        Field(description="The edge functions, by name."),
+    ] = {}
+    default_behavior: Annotated[
+        Annotated[DefaultBehaviorTable, AfterValidator(rules.behavior)],
+        Field(description="The cache behavior for every path no [[behaviors]] entry matches."),
+    ] = DefaultBehaviorTable()
+    behaviors: Annotated[
+        list[Annotated[BehaviorTable, AfterValidator(rules.behavior)]],
+        AfterValidator(rules.unique_patterns),
+        Field(description="Cache behaviors by path pattern, matched in order."),
+    ] = []
+    targets: Annotated[
+        dict[str, Annotated[TargetTable, AfterValidator(rules.target)]],
+        Field(description='Where stages deploy (default: one "local" target).'),
+    ] = {}
+    stages: Annotated[dict[str, StageTable], Field(description="Settings of named stages.")] = {}
+    custom_error_responses: Annotated[
+        list[Annotated[ErrorResponseTable, AfterValidator(rules.error_response)]],
+        AfterValidator(rules.unique_error_codes),
+        Field(description="Pages the viewer gets instead of an origin's error."),
+    ] = []
+
+
+@contextmanager
+def _without_plugins() -> Iterator[None]:
+    """pydantic looks for plugins (observability hooks such as logfire's) in every installed
+    package's entry points when it builds a validator: ~20 ms of each command, for hooks meant
+    for an application's own models, not a CLI's config file."""
+    saved = os.environ.get(_PLUGINS_ENV)
+    os.environ[_PLUGINS_ENV] = "__all__"
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ[_PLUGINS_ENV]
+        else:
+            os.environ[_PLUGINS_ENV] = saved
+
+
+_PLUGINS_ENV: Final = "PYDANTIC_DISABLE_PLUGINS"
+with _without_plugins():
+    EdgeformFile.model_rebuild(force=True)
