@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from edgeform.localcloud.patches import Replicas, associated_versions
+from edgeform.localcloud.patches.replicas import Replicas, associated_versions
 
 FN = "arn:aws:lambda:us-east-1:123456789012:function:edge"
 
