@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from edgeform.aws.s3 import remote_etags
-from edgeform.aws.session import AwsSession
+from edgeform.aws.session import Connection
 from edgeform.errors import AwsError
 from edgeform.localcloud.endpoint import LocalCloud
 from edgeform.model.project import Target
@@ -18,7 +18,7 @@ LOCAL = Target("local", "local", "us-east-1")
 def test_a_stopped_endpoint_is_named_with_what_to_do(tmp_path):
     cloud = LocalCloud(tmp_path / "localcloud")
     endpoint = cloud.start()
-    s3 = AwsSession(LOCAL, endpoint.url).client("s3")
+    s3 = Connection(LOCAL, endpoint.url).client("s3")
     s3.create_bucket(Bucket="site")
     s3.put_object(Bucket="site", Key="index.html", Body=b"x")
     assert list(remote_etags(s3, "site")) == ["index.html"]
@@ -49,7 +49,7 @@ def aws_config(tmp_path, monkeypatch):
 def test_a_missing_profile_says_where_to_fix_it(aws_config):
     target = Target("aws", "aws", "us-east-1", profile="prod")
     with pytest.raises(AwsError) as caught:
-        AwsSession(target).client("s3")
+        Connection(target).client("s3")
     assert caught.value.code == "ProfileNotFound"
     assert "'prod'" in caught.value.message
     assert "edgeform.toml" in caught.value.hint
@@ -58,7 +58,7 @@ def test_a_missing_profile_says_where_to_fix_it(aws_config):
 
 def test_no_credentials_says_how_to_give_them(aws_config, tmp_path):
     # The endpoint is never reached: botocore finds no credentials to sign with first.
-    s3 = AwsSession(Target("aws", "aws", "us-east-1"), "http://127.0.0.1:9").client("s3")
+    s3 = Connection(Target("aws", "aws", "us-east-1"), "http://127.0.0.1:9").client("s3")
     with pytest.raises(AwsError) as caught:
         remote_etags(s3, "site")
     assert caught.value.code == "NoCredentials"

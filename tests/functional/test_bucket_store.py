@@ -7,7 +7,7 @@ import io
 import pytest
 
 from edgeform.aws.s3 import sync_site
-from edgeform.aws.session import AwsSession
+from edgeform.aws.session import Connection
 from edgeform.aws.state_bucket import bootstrap_state_bucket
 from edgeform.build.site import SiteFile
 from edgeform.console import Console
@@ -24,7 +24,7 @@ STATE = StateBucket("edgeform-store-test", "us-east-1")
 def s3(tmp_path_factory):
     cloud = LocalCloud(tmp_path_factory.mktemp("store") / "endpoint")
     url = cloud.ensure_running()[0].url
-    client = AwsSession(Target("local", "local", "us-east-1"), url).client("s3")
+    client = Connection(Target("local", "local", "us-east-1"), url).client("s3")
     bootstrap_state_bucket(client, STATE.bucket, STATE.region)
     yield client
     cloud.stop()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from edgeform.aws.session import AwsSession
+from edgeform.aws.session import Connection
 from edgeform.localcloud.endpoint import Endpoint, LocalCloud, claim_stage_state
 from edgeform.model.project import Target
 
@@ -33,7 +33,7 @@ def endpoint(tmp_path_factory):
 @pytest.fixture
 def cloudfront(endpoint):
     # The raw boto3 client: these tests check what the endpoint answers on the wire.
-    return AwsSession(Target("local", "local", "us-east-1"), endpoint.url).client("cloudfront").raw
+    return Connection(Target("local", "local", "us-east-1"), endpoint.url).client("cloudfront").raw
 
 
 def distribution_config(reference, enabled=True):
@@ -241,7 +241,7 @@ def test_state_from_another_endpoint_instance_is_discarded(tmp_path):
 def test_bucket_policy_sees_requests_as_tls(endpoint):
     """AWS is reached over HTTPS, so a deny-non-TLS policy must not deny these requests,
     while an unconditional deny still does."""
-    s3 = AwsSession(Target("local", "local", "us-east-1"), endpoint.url).client("s3").raw
+    s3 = Connection(Target("local", "local", "us-east-1"), endpoint.url).client("s3").raw
     s3.create_bucket(Bucket="tls-only")
     arn = "arn:aws:s3:::tls-only"
 
@@ -296,7 +296,7 @@ def edge_function(lam, iam, name):
 
 
 def test_a_replicated_function_cannot_be_deleted_until_its_replicas_go(replicating):
-    session = AwsSession(Target("local", "local", "us-east-1"), replicating.url)
+    session = Connection(Target("local", "local", "us-east-1"), replicating.url)
     lam, iam = session.client("lambda").raw, session.client("iam").raw
     cloudfront = session.client("cloudfront").raw
     version_arn = edge_function(lam, iam, "replicated")

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from edgeform.aws.session import AwsSession
+from edgeform.aws.session import Connection
 from edgeform.aws.state_bucket import bootstrap_state_bucket
 from edgeform.clock import Clock
 from edgeform.deploy.process import inherited, run_child
@@ -48,7 +48,7 @@ def ended_pid() -> int:
 def s3(tmp_path_factory):
     cloud = LocalCloud(tmp_path_factory.mktemp("locks") / "endpoint")
     url = cloud.ensure_running()[0].url
-    client = AwsSession(Target("local", "local", "us-east-1"), url).client("s3")
+    client = Connection(Target("local", "local", "us-east-1"), url).client("s3")
     bootstrap_state_bucket(client, BUCKET, "us-east-1")
     yield client
     cloud.stop()

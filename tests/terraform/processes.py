@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from edgeform.aws.session import AwsSession
+from edgeform.aws.session import Connection
 from edgeform.localcloud.endpoint import LocalCloud
 from edgeform.model.project import Target
 
@@ -56,7 +56,7 @@ class Project:
             endpoint = self.cloud.status()
             assert endpoint is not None
             url = endpoint.url
-        return AwsSession(LOCAL, url).client(service).raw
+        return Connection(LOCAL, url).client(service).raw
 
     def result(self, log: Path) -> dict:
         return json.loads(result_file(log).read_text())

@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from edgeform.aws.cloudfront import CloudFront
-from edgeform.aws.session import AwsSession
+from edgeform.aws.session import Connection
 from edgeform.cli import cli
 from edgeform.localcloud.endpoint import LocalCloud
 from edgeform.model.project import Target
@@ -56,7 +56,7 @@ class Project:
     def client(self, service: str):
         endpoint = self.cloud.status()
         assert endpoint is not None
-        return AwsSession(Target("local", "local", "us-east-1"), endpoint.url).client(service)
+        return Connection(Target("local", "local", "us-east-1"), endpoint.url).client(service)
 
 
 @pytest.fixture(scope="module")
@@ -298,7 +298,6 @@ def test_a_site_change_in_a_fresh_checkout_uploads_only_that_file(project, first
     from edgeform.console import Console
     from edgeform.deploy import pipeline
     from edgeform.deploy.run import Run
-    from edgeform.model.context import StageContext
     from edgeform.model.stage import Stage
 
     fresh = copy_demo(tmp_path / "fresh")  # every file time is new
@@ -307,8 +306,9 @@ def test_a_site_change_in_a_fresh_checkout_uploads_only_that_file(project, first
         (fresh / "site" / "other.html").read_text().replace("Loading…", "Loading, please wait…")
     )
     loaded = load_project(fresh / "edgeform.toml")
-    context = StageContext.resolve(loaded, Stage("main", "main", "test"), loaded.target(None))
-    run = Run(context, Console(json_output=True, color=False), {})
+    run = Run(loaded, loaded.target(None), Console(json_output=True, color=False), {})
+    run = run.for_stage(Stage("main", "main", "test"))
+    context = run.context
     s3, cloudfront = project.client("s3"), CloudFront(project.client("cloudfront"))
     files = site_files(loaded.site_dir, context.build_values)
     synced = pipeline.sync(run, s3, first["outputs"]["bucket_name"], files)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -112,6 +113,20 @@ class Console:
             return
         with click.progressbar(length=total, label=label, file=self.err) as bar:
             yield lambda _item: bar.update(1)
+
+    def line(self, text: str) -> None:
+        """One line of the command's output (stdout) as it comes: a streamed result (logs
+        --follow, one JSON object per line with --output json), or an address to open."""
+        click.echo(text, file=self.out)
+        self.out.flush()
+
+    def timestamped(self, line: str) -> None:
+        """A server's log line on stderr (serve's requests and functions' logs): one write per
+        line, no colour, at the rate of requests."""
+        self.err.write(f"{time.strftime('%H:%M:%S')} {line}\n")
+
+    def tagged(self, tag: str, line: str) -> None:
+        self.timestamped(f"[{tag}] {line}")
 
     def result(self, data: Any, text: str) -> None:
         """The command's result: JSON with --output json, else the human text."""

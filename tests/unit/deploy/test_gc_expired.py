@@ -6,7 +6,7 @@ import io
 from datetime import UTC, datetime
 
 from edgeform.console import Console
-from edgeform.deploy.run import TargetRun
+from edgeform.deploy.run import Run
 from edgeform.deploy.stages import gc_expired
 from edgeform.model.project import Target
 from edgeform.model.stage import slugify
@@ -33,7 +33,7 @@ def test_a_record_whose_name_does_not_make_its_slug_is_said_and_left(tmp_path):
     store.put_record(record("feature/x", "hand-edited"))
     err = io.StringIO()
     console = Console(json_output=False, color=False, out=io.StringIO(), err=err)
-    run = TargetRun(project, target, console, {})
+    run = Run(project, target, console, {})
     result = gc_expired(run, dry_run=True)
     assert result.would_destroy == ("main",)
     why = f"its record's slug hand-edited is not its name's ({slugify('feature/x')}); not destroyed"

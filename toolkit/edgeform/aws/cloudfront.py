@@ -10,6 +10,8 @@ from typing import Any, Final
 
 from edgeform.aws.boundary import GuardedClient
 from edgeform.errors import AwsError
+from edgeform.model.lambda_edge import EVENT_TYPES, EventType
+from edgeform.model.project import ErrorResponse
 
 # Past this many paths one wildcard is cheaper (AWS bills invalidation paths) and as quick.
 MAX_PATHS: Final = 15
@@ -20,8 +22,33 @@ COMPLETED: Final = "Completed"
 @dataclass(frozen=True)
 class Association:
     path_pattern: str | None  # None for the default behavior
-    event: str
+    event: EventType
     arn: str
+    include_body: bool = False
+
+
+@dataclass(frozen=True)
+class DeployedBehavior:
+    """A cache behavior as the distribution's config holds it."""
+
+    path_pattern: str | None  # None for the default behavior
+    associations: tuple[Association, ...]
+    allowed_methods: tuple[str, ...]
+    cached_methods: tuple[str, ...]
+    min_ttl: int
+    default_ttl: int
+    max_ttl: int
+    forward_query_string: bool
+
+
+@dataclass(frozen=True)
+class DeployedDistribution:
+    """What `serve --from-stage` serves: the distribution's config, read back."""
+
+    behaviors: tuple[DeployedBehavior, ...]  # CloudFront's matching order: the default last
+    default_root_object: str
+    origin_domain: str
+    error_responses: tuple[ErrorResponse, ...]
 
 
 def invalidation_paths(changed: Sequence[str], default_root_object: str) -> list[str]:
@@ -55,12 +82,15 @@ class CloudFront:
         got = self.client.get_invalidation(DistributionId=distribution_id, Id=invalidation_id)
         return str(got["Invalidation"]["Status"])
 
-    def config(self, distribution_id: str) -> dict[str, Any]:
+    def _config(self, distribution_id: str) -> dict[str, Any]:
         got = self.client.get_distribution_config(Id=distribution_id)
         return dict(got["DistributionConfig"])
 
     def associations(self, distribution_id: str) -> list[Association]:
-        return associations_of(self.config(distribution_id))
+        return associations_of(self._config(distribution_id))
+
+    def distribution(self, distribution_id: str) -> DeployedDistribution:
+        return distribution_of(self._config(distribution_id))
 
     def disable(self, distribution_id: str) -> bool:
         """Disable the distribution (AWS deletes only disabled, deployed ones). False when it
@@ -91,11 +121,73 @@ class CloudFront:
 
 def associations_of(config: dict[str, Any]) -> list[Association]:
     """Pure: every Lambda@Edge association of a distribution config, by behavior."""
-    behaviors = [(None, config["DefaultCacheBehavior"])] + [
-        (b["PathPattern"], b) for b in config.get("CacheBehaviors", {}).get("Items") or []
-    ]
-    found = []
-    for pattern, behavior in behaviors:
-        for item in behavior.get("LambdaFunctionAssociations", {}).get("Items") or []:
-            found.append(Association(pattern, item["EventType"], item["LambdaFunctionARN"]))
-    return found
+    return [a for b in _behaviors(config) for a in _associations(b.get("PathPattern"), b)]
+
+
+def _behaviors(config: dict[str, Any]) -> list[dict[str, Any]]:
+    ordered = config.get("CacheBehaviors", {}).get("Items") or []
+    return [*ordered, config["DefaultCacheBehavior"]]
+
+
+def _associations(pattern: str | None, behavior: dict[str, Any]) -> tuple[Association, ...]:
+    items = behavior.get("LambdaFunctionAssociations", {}).get("Items") or []
+    return tuple(
+        Association(
+            pattern,
+            _event(str(item["EventType"])),
+            str(item["LambdaFunctionARN"]),
+            bool(item.get("IncludeBody", False)),
+        )
+        for item in items
+    )
+
+
+def _event(name: str) -> EventType:
+    for event in EVENT_TYPES:
+        if event == name:
+            return event
+    raise AwsError(
+        f"CloudFront reports an association with the unknown event {name!r}",
+        "report it with --debug: edgeform knows the four Lambda@Edge events",
+        action="cloudfront:GetDistributionConfig",
+    )
+
+
+def distribution_of(config: dict[str, Any]) -> DeployedDistribution:
+    """Pure: a distribution config, as CloudFront's API returns it, typed."""
+    return DeployedDistribution(
+        behaviors=tuple(_behavior(b) for b in _behaviors(config)),
+        default_root_object=str(config.get("DefaultRootObject", "")),
+        origin_domain=str(config["Origins"]["Items"][0]["DomainName"]),
+        error_responses=error_responses_of(config),
+    )
+
+
+def _behavior(spec: dict[str, Any]) -> DeployedBehavior:
+    allowed = spec["AllowedMethods"]
+    pattern = spec.get("PathPattern")
+    return DeployedBehavior(
+        path_pattern=pattern,
+        associations=_associations(pattern, spec),
+        allowed_methods=tuple(allowed["Items"]),
+        cached_methods=tuple(allowed.get("CachedMethods", {}).get("Items", ["GET", "HEAD"])),
+        min_ttl=int(spec.get("MinTTL", 0)),
+        default_ttl=int(spec.get("DefaultTTL", 86400)),
+        max_ttl=int(spec.get("MaxTTL", 31536000)),
+        forward_query_string=bool(spec.get("ForwardedValues", {}).get("QueryString", False)),
+    )
+
+
+def error_responses_of(config: dict[str, Any]) -> tuple[ErrorResponse, ...]:
+    """The distribution's custom error responses (ResponseCode is a string in CloudFront's
+    API; an empty one means none)."""
+    items = config.get("CustomErrorResponses", {}).get("Items", [])
+    return tuple(
+        ErrorResponse(
+            int(item["ErrorCode"]),
+            item.get("ResponsePagePath") or None,
+            int(item["ResponseCode"]) if item.get("ResponseCode") else None,
+            int(item["ErrorCachingMinTTL"]) if "ErrorCachingMinTTL" in item else None,
+        )
+        for item in items
+    )

@@ -1,4 +1,5 @@
-"""Lambda, as the emulator reads a deployed stage back: a version's settings and its code."""
+"""Lambda, read back: a version's settings and its code (the emulator), a function's numbered
+versions (`versions`, `prune`, `rollback`)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,44 @@ def published_version(lam: GuardedClient, qualified_arn: str) -> tuple[Published
         qualified_arn=qualified_arn,
     )
     return version, str(location)
+
+
+@dataclass(frozen=True)
+class FunctionVersion:
+    """One numbered version of a function, as `ListVersionsByFunction` lists it."""
+
+    number: int
+    arn: str  # the qualified ARN, as a trigger names it
+    last_modified: str
+    code_sha256: str
+
+
+def list_versions(lam: GuardedClient, function_name: str) -> list[FunctionVersion]:
+    """Every published version (not $LATEST), oldest first."""
+    found = []
+    for page in lam.get_paginator("list_versions_by_function").paginate(FunctionName=function_name):
+        for item in page.get("Versions", []):
+            if item["Version"] == "$LATEST":
+                continue
+            found.append(
+                FunctionVersion(
+                    number=int(item["Version"]),
+                    arn=str(item["FunctionArn"]),
+                    last_modified=str(item.get("LastModified", "")),
+                    code_sha256=str(item.get("CodeSha256", "")),
+                )
+            )
+    return sorted(found, key=lambda v: v.number)
+
+
+def version_exists(lam: GuardedClient, function_name: str, number: int) -> bool:
+    try:
+        lam.get_function(FunctionName=function_name, Qualifier=str(number))
+    except AwsError as exc:
+        if exc.code != "ResourceNotFoundException":
+            raise
+        return False
+    return True
 
 
 def download_code(location: str, qualified_arn: str) -> bytes:

@@ -144,3 +144,17 @@ def put_if_absent(s3: GuardedClient, bucket: str, key: str, data: bytes) -> bool
 
 def delete_key(s3: GuardedClient, bucket: str, key: str) -> None:
     s3.delete_object(Bucket=bucket, Key=key)
+
+
+def list_keys(s3: GuardedClient, bucket: str, prefix: str) -> list[str]:
+    """Every key under `prefix`, in S3's (lexicographic) order."""
+    paginator = s3.get_paginator("list_objects_v2")
+    return [
+        str(item["Key"])
+        for page in paginator.paginate(Bucket=bucket, Prefix=prefix)
+        for item in page.get("Contents", [])
+    ]
+
+
+def put_json(s3: GuardedClient, bucket: str, key: str, data: bytes) -> None:
+    s3.put_object(Bucket=bucket, Key=key, Body=data, ContentType="application/json")

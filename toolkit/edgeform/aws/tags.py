@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from edgeform.aws.session import LAMBDA_REGION, AwsSession
+from edgeform.aws.session import LAMBDA_REGION, Connection
 from edgeform.model.state import EXPIRY_TAG
 
 
-def set_expiry(session: AwsSession, outputs: dict[str, Any], expires: str | None) -> None:
+def set_expiry(conn: Connection, outputs: dict[str, Any], expires: str | None) -> None:
     """Tag the stage's resources with `expires` (ISO 8601 UTC), or untag them for None."""
-    _tag_distribution(session, outputs["distribution_arn"], expires)
-    _tag_bucket(session, outputs["bucket_name"], expires)
-    lam = session.client("lambda", LAMBDA_REGION)
+    _tag_distribution(conn, outputs["distribution_arn"], expires)
+    _tag_bucket(conn, outputs["bucket_name"], expires)
+    lam = conn.client("lambda", LAMBDA_REGION)
     for function in outputs.get("functions", {}).values():
         arn = function["qualified_arn"].rsplit(":", 1)[0]  # tags belong to the function
         if expires:
@@ -27,8 +27,8 @@ def set_expiry(session: AwsSession, outputs: dict[str, Any], expires: str | None
             lam.untag_resource(Resource=arn, TagKeys=[EXPIRY_TAG])
 
 
-def _tag_distribution(session: AwsSession, arn: str, expires: str | None) -> None:
-    cloudfront = session.client("cloudfront", LAMBDA_REGION)
+def _tag_distribution(conn: Connection, arn: str, expires: str | None) -> None:
+    cloudfront = conn.client("cloudfront", LAMBDA_REGION)
     if expires:
         items = [{"Key": EXPIRY_TAG, "Value": expires}]
         cloudfront.tag_resource(Resource=arn, Tags={"Items": items})
@@ -36,9 +36,9 @@ def _tag_distribution(session: AwsSession, arn: str, expires: str | None) -> Non
         cloudfront.untag_resource(Resource=arn, TagKeys={"Items": [EXPIRY_TAG]})
 
 
-def _tag_bucket(session: AwsSession, bucket: str, expires: str | None) -> None:
+def _tag_bucket(conn: Connection, bucket: str, expires: str | None) -> None:
     """S3 replaces a bucket's whole tag set: read it, change the one key, write it back."""
-    s3 = session.client("s3")
+    s3 = conn.client("s3")
     tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket).get("TagSet", [])}
     if tags.get(EXPIRY_TAG) == expires:
         return

@@ -6,15 +6,13 @@ import asyncio
 import contextlib
 import json
 import os
-import sys
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from edgeform.aws.session import AwsSession
 from edgeform.cli.options import Options, make_run, output_option, pass_options
+from edgeform.console import Console
 from edgeform.deploy import pipeline
 from edgeform.deploy.run import Run
 from edgeform.emulator.deployed import DeployedIds, DeployedSource
@@ -27,15 +25,6 @@ from edgeform.model.lambda_edge import EVENT_TYPES
 from edgeform.model.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def log_line(tag: str, line: str) -> None:
-    server_line(f"[{tag}] {line}")
-
-
-def server_line(line: str) -> None:
-    # One write per line, no colour: these lines come at the rate of requests.
-    sys.stderr.write(f"{time.strftime('%H:%M:%S')} {line}\n")
 
 
 def request_options(func: F) -> F:
@@ -110,7 +99,7 @@ def serve(
     source = _stack_source(run, bool(from_stage), Scaling(workers, concurrency))
     label = f"deployed stage {from_stage}" if from_stage else f"stage {run.context.stage.name}"
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(source, port, run.context.project, label))
+        asyncio.run(_serve(source, port, run.context.project, label, run.console))
 
 
 def _stack_source(run: Run, deployed: bool, scaling: Scaling) -> StackSource:
@@ -118,10 +107,9 @@ def _stack_source(run: Run, deployed: bool, scaling: Scaling) -> StackSource:
     ctx = run.context
     if deployed:
         stage = pipeline.deployed_stage(run)
-        session = AwsSession(ctx.target, stage.endpoint_url)
         ids = DeployedIds(stage.distribution_id, stage.bucket)
         work_dir = ctx.workspace.deployed_dir(ctx.target.name, ctx.stage.slug)
-        return DeployedSource(session, ids, work_dir, log_line, scaling)
+        return DeployedSource(stage.conn, ids, work_dir, run.console.tagged, scaling)
     settings = ServeSettings(
         ctx.project.config_file,
         ctx.stage,
@@ -129,16 +117,18 @@ def _stack_source(run: Run, deployed: bool, scaling: Scaling) -> StackSource:
         scaling,
     )
     # The project may be reloaded, but its root (so its dependency cache) stays the same.
-    return WorkingTreeSource(settings, lambda _project: run.installer(), log_line)
+    return WorkingTreeSource(settings, lambda _project: run.installer(), run.console.tagged)
 
 
-async def _serve(source: StackSource, port: int, project: Project, label: str) -> None:
+async def _serve(
+    source: StackSource, port: int, project: Project, label: str, console: Console
+) -> None:
     # aiohttp is loaded for serve only.
     from edgeform.emulator.chain import EdgeChain
     from edgeform.emulator.server import EdgeServer
 
     await source.current()  # build before listening: a broken project fails here, loudly
-    server = EdgeServer(EdgeChain(source, server_line), server_line)
+    server = EdgeServer(EdgeChain(source, console.timestamped), console.timestamped)
     try:
         bound = await server.start(port)
     except OSError as exc:
@@ -148,9 +138,8 @@ async def _serve(source: StackSource, port: int, project: Project, label: str) -
             "pick another port with --port, or --port 0 for any free one",
         ) from None
     root = project.default_root_object
-    click.echo(f"edgeform serve: {project.name}, {label}, on http://127.0.0.1:{bound}/{root}")
-    click.echo("Ctrl-C to stop.", err=True)
-    sys.stdout.flush()
+    console.line(f"edgeform serve: {project.name}, {label}, on http://127.0.0.1:{bound}/{root}")
+    console.info("Ctrl-C to stop.")
     try:
         await asyncio.Event().wait()
     finally:
@@ -170,7 +159,8 @@ def event(trigger: str, **request: Any) -> None:
       edgeform event viewer-request --method POST --body 'a=1' --include-body
     """
     sample = build_event(trigger, config=sample_config(), **request)
-    click.echo(json.dumps(sample, indent=2))
+    # CloudFront's own key order, as a reader of the docs expects it (not --output's sorted).
+    Console(json_output=False, color=False).line(json.dumps(sample, indent=2))
 
 
 @click.command()
@@ -216,23 +206,24 @@ def invoke(
     report = asyncio.run(
         invoke_once(fn, trigger, sent, ctx.build_values, run.installer(), work_dir)
     )
-    if output == "json":
-        click.echo(json.dumps(report, indent=2))
+    if run.console.json_output:
+        run.console.result(report, "")
     else:
-        _print_report(report)
+        _print_report(run.console, report)
     click.get_current_context().exit(0 if report["verdict"] == "accepted" else EXIT_FAILED)
 
 
-def _print_report(report: dict[str, Any]) -> None:
+def _print_report(console: Console, report: dict[str, Any]) -> None:
+    """The result on stdout (the JSON a function returned); its logs and verdict on stderr."""
     for line in report["logs"]:
-        click.echo(f"[{report['function']} {report['trigger']}] {line}", err=True)
+        console.info(f"[{report['function']} {report['trigger']}] {line}")
     if report["outcome"] == "result":
-        click.echo(json.dumps(report["result"], indent=2))
+        console.line(json.dumps(report["result"], indent=2))
     else:
-        click.echo(f"{report['outcome']}: {report.get('message', '')}", err=True)
+        console.info(f"{report['outcome']}: {report.get('message', '')}")
     for violation in report["violations"]:
-        click.echo(f"violation {violation['rule']}: {violation['message']}", err=True)
-    click.echo(f"verdict: {report['verdict']} ({report['duration_ms']} ms)", err=True)
+        console.info(f"violation {violation['rule']}: {violation['message']}")
+    console.info(f"verdict: {report['verdict']} ({report['duration_ms']} ms)")
 
 
 COMMANDS = (serve, invoke, event)

@@ -8,7 +8,6 @@ A traceback only with --debug.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import sys
 import traceback
@@ -77,17 +76,17 @@ class EdgeformGroup(click.Group):
         except EdgeformError as exc:
             if _debug(ctx):
                 traceback.print_exc()
-            console = Console(json_output=False, color=wants_color(sys.stderr, os.environ))
+            console = _console()
             console.error(exc.message, exc.hint)
             stderr = getattr(exc, "stderr", "")
             if stderr:
                 console.detail(stderr)
             if ctx.meta.get(OUTPUT_META) == "json":  # a pipeline parses every outcome
                 failure = {"error": exc.message, "hint": exc.hint, "exit": exc.exit_code}
-                click.echo(json.dumps(failure, indent=2))
+                Console(json_output=True, color=False).result(failure, "")
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
+            _console().info("interrupted")
             ctx.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -95,12 +94,16 @@ class EdgeformGroup(click.Group):
             if _debug(ctx):
                 raise
             traceback.print_exc()
-            click.echo(
-                "error: an unexpected failure in edgeform itself; please report it "
-                "with the output of --debug",
-                err=True,
+            _console().error(
+                "an unexpected failure in edgeform itself; please report it with the output "
+                "of --debug"
             )
             ctx.exit(EXIT_FAILED)
+
+
+def _console() -> Console:
+    """stderr's console for what went wrong (stdout stays for results)."""
+    return Console(json_output=False, color=wants_color(sys.stderr, os.environ))
 
 
 def _debug(ctx: click.Context) -> bool:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
-from edgeform.cli.options import Options, load, pass_options
-from edgeform.localcloud.endpoint import LocalCloud
+from edgeform.cli.options import Options, load, output_option, pass_options
+from edgeform.console import Console, wants_color
+from edgeform.localcloud.endpoint import Endpoint, LocalCloud
 from edgeform.model.workspace import Workspace
 
 
@@ -30,28 +32,43 @@ def _cloud(options: Options) -> LocalCloud:
     return LocalCloud(Workspace(project.root).localcloud_for(shared, os.environ))
 
 
+def _report(output: str, state: str, endpoint: Endpoint | None) -> None:
+    """`{"state", "url", "pid"}` with --output json; else one line."""
+    console = Console(json_output=output == "json", color=wants_color(sys.stderr, os.environ))
+    data = {
+        "state": state,
+        "url": endpoint.url if endpoint else None,
+        "pid": endpoint.pid if endpoint else None,
+    }
+    text = f"{state}: {endpoint.url} (pid {endpoint.pid})" if endpoint else state
+    console.result(data, text)
+
+
 @local.command(name="start")
+@output_option
 @pass_options
-def local_start(options: Options) -> None:
+def local_start(options: Options, output: str) -> None:
     """Start the endpoint unless it is running."""
     endpoint, started = _cloud(options).ensure_running()
-    click.echo(f"{'started' if started else 'running'}: {endpoint.url} (pid {endpoint.pid})")
+    _report(output, "started" if started else "running", endpoint)
 
 
 @local.command(name="stop")
+@output_option
 @pass_options
-def local_stop(options: Options) -> None:
+def local_stop(options: Options, output: str) -> None:
     """Stop the endpoint; every resource on it goes with it."""
     endpoint = _cloud(options).stop()
-    click.echo(f"stopped {endpoint.url}" if endpoint else "not running")
+    _report(output, "stopped" if endpoint else "not running", endpoint)
 
 
 @local.command(name="status")
+@output_option
 @pass_options
-def local_status(options: Options) -> None:
+def local_status(options: Options, output: str) -> None:
     """Say whether the endpoint runs, and where. Exits 1 when it does not."""
     endpoint = _cloud(options).status()
-    click.echo(f"running: {endpoint.url} (pid {endpoint.pid})" if endpoint else "not running")
+    _report(output, "running" if endpoint else "not running", endpoint)
     click.get_current_context().exit(0 if endpoint else 1)
 
 

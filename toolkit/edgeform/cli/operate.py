@@ -57,7 +57,9 @@ def logs(
         return
     if follow:
         for event in edge_logs.follow(run, function, since):
-            click.echo(json.dumps(event.as_json()) if run.console.json_output else event.line())
+            run.console.line(
+                json.dumps(event.as_json()) if run.console.json_output else event.line()
+            )
         return
     found = edge_logs.read(run, function, since)
     run.console.result(

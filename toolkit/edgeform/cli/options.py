@@ -20,9 +20,8 @@ import click
 
 from edgeform.config import find_config, load_project
 from edgeform.console import Console, wants_color
-from edgeform.deploy.run import Run, TargetRun
+from edgeform.deploy.run import Run
 from edgeform.errors import NoStageError
-from edgeform.model.context import StageContext
 from edgeform.model.project import Project
 from edgeform.model.stage import Stage, git_branch, resolve_stage
 from edgeform.model.state import DEFAULT_LOCK_TIMEOUT, NEVER_EXPIRES, parse_duration
@@ -59,17 +58,28 @@ def make_run(
     output: str,
     terraform_bin: str | None = None,
     *,
+    every_stage: bool = False,
     local_fallback: bool = False,
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
     verbose: bool = False,
 ) -> Run:
-    """Resolve project, stage and target once. No stage name anywhere means stage "dev"
-    (said on stderr), or "local" with `local_fallback` (serve and invoke); a blank one is
-    refused."""
+    """Resolve project, target and (unless `every_stage`) stage once. No stage name anywhere
+    means stage "dev" (said on stderr), or "local" with `local_fallback` (serve and invoke);
+    a blank one is refused."""
     environ = dict(os.environ)
     console = Console(json_output=output == "json", color=wants_color(sys.stderr, environ))
     project = load(options)
-    chosen_target = project.target(target)
+    run = Run(
+        project,
+        project.target(target),
+        console,
+        environ,
+        terraform_bin=terraform_bin,
+        lock_timeout=lock_timeout,
+        verbose=verbose,
+    )
+    if every_stage:
+        return run
     try:
         resolved = resolve_stage(stage, environ, lambda: git_branch(project.root))
     except NoStageError:  # a blank name is still refused
@@ -77,31 +87,7 @@ def make_run(
         resolved = Stage(fallback, fallback, DEFAULT_SOURCE)
         if not local_fallback:
             console.info(f"stage {fallback} (no branch to name one; --stage NAME chooses)")
-    context = StageContext.resolve(project, resolved, chosen_target)
-    return Run(context, console, environ, terraform_bin, lock_timeout=lock_timeout, verbose=verbose)
-
-
-def make_target_run(
-    options: Options,
-    target: str | None,
-    output: str,
-    terraform_bin: str | None = None,
-    lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
-    verbose: bool = False,
-) -> TargetRun:
-    """Resolve project and target once, for a command on every stage of a target."""
-    environ = dict(os.environ)
-    console = Console(json_output=output == "json", color=wants_color(sys.stderr, environ))
-    project = load(options)
-    return TargetRun(
-        project,
-        project.target(target),
-        console,
-        environ,
-        terraform_bin,
-        lock_timeout=lock_timeout,
-        verbose=verbose,
-    )
+    return run.for_stage(resolved)
 
 
 def stage_options(func: F) -> F:
@@ -199,53 +185,31 @@ def terraform_options(func: F) -> F:
     return terraform_option(lock_timeout_option(verbose_option(func)))
 
 
-def pass_run(*, terraform: bool = False) -> Callable[[F], F]:
-    """Give the command a resolved `Run` as its first argument."""
+def pass_run(*, terraform: bool = False, every_stage: bool = False) -> Callable[[F], F]:
+    """Give the command a resolved `Run` as its first argument: of one stage (--stage), or
+    with `every_stage` of the whole target (stages, gc, bootstrap)."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
-        def command(
-            options: Options, stage: str | None, target: str | None, output: str, **kwargs: Any
-        ) -> Any:
-            terraform_bin = kwargs.pop("terraform_bin", None)
-            lock_timeout = kwargs.pop("lock_timeout", DEFAULT_LOCK_TIMEOUT)
-            verbose = kwargs.pop("verbose", False)
+        def command(options: Options, target: str | None, output: str, **kwargs: Any) -> Any:
             run = make_run(
                 options,
-                stage,
+                kwargs.pop("stage", None),
                 target,
                 output,
-                terraform_bin,
-                lock_timeout=lock_timeout,
-                verbose=verbose,
+                kwargs.pop("terraform_bin", None),
+                every_stage=every_stage,
+                lock_timeout=kwargs.pop("lock_timeout", DEFAULT_LOCK_TIMEOUT),
+                verbose=kwargs.pop("verbose", False),
             )
             return func(run, **kwargs)
 
         wrapped = pass_options(command)
         if terraform:
             wrapped = terraform_options(wrapped)
+        if every_stage:
+            return target_option(output_option(wrapped))  # type: ignore[return-value]
         return stage_options(wrapped)  # type: ignore[return-value]
-
-    return decorate
-
-
-def pass_target_run(*, terraform: bool = False) -> Callable[[F], F]:
-    """Give the command a resolved `TargetRun` (every stage of one target) as its first
-    argument."""
-
-    def decorate(func: F) -> F:
-        @functools.wraps(func)
-        def command(options: Options, target: str | None, output: str, **kwargs: Any) -> Any:
-            terraform_bin = kwargs.pop("terraform_bin", None)
-            lock_timeout = kwargs.pop("lock_timeout", DEFAULT_LOCK_TIMEOUT)
-            verbose = kwargs.pop("verbose", False)
-            run = make_target_run(options, target, output, terraform_bin, lock_timeout, verbose)
-            return func(run, **kwargs)
-
-        wrapped = pass_options(command)
-        if terraform:
-            wrapped = terraform_options(wrapped)
-        return target_option(output_option(wrapped))  # type: ignore[return-value]
 
     return decorate
 

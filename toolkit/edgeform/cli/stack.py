@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from edgeform.build.bundle import write_bundles
 from edgeform.cli.options import Options, about, make_run, pass_options, pass_run, stage_options
-from edgeform.console import counted
+from edgeform.console import Console, counted
 from edgeform.deploy import prepare
 from edgeform.deploy.run import Run
 from edgeform.errors import EXIT_FAILED, ConfigError
@@ -97,16 +95,14 @@ def lint_command(options: Options, stage: str | None, target: str | None, output
 
 
 def _print_lint(report: LintReport, output: str, about: dict[str, str]) -> None:
-    if output == "json":
-        click.echo(json.dumps({**about, **report.as_json()}, indent=2))
-    else:
-        for title, findings in (("errors", report.errors), ("warnings", report.warnings)):
-            if findings:
-                click.echo(f"{title}:")
-                for finding in findings:
-                    click.echo(f"  {finding.text()}")
-        errors, warnings = len(report.errors), len(report.warnings)
-        click.echo(f"lint: {counted(errors, 'error')}, {counted(warnings, 'warning')}")
+    lines = []
+    for title, findings in (("errors", report.errors), ("warnings", report.warnings)):
+        if findings:
+            lines += [f"{title}:", *(f"  {finding.text()}" for finding in findings)]
+    errors, warnings = len(report.errors), len(report.warnings)
+    lines.append(f"lint: {counted(errors, 'error')}, {counted(warnings, 'warning')}")
+    console = Console(json_output=output == "json", color=False)
+    console.result({**about, **report.as_json()}, "\n".join(lines))
     click.get_current_context().exit(EXIT_FAILED if report.errors else 0)
 
 

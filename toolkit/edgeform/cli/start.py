@@ -3,7 +3,6 @@ edgeform.toml may hold."""
 
 from __future__ import annotations
 
-import json
 import shlex
 from pathlib import Path
 
@@ -62,10 +61,10 @@ def init(
       edgeform init --list                           what each template shows
       cd my-site && make serve                       then http://127.0.0.1:8080
     """
+    console = Console(json_output=output == "json", color=False)
     if list_templates:
         rows = [{"name": t.name, "summary": t.summary} for t in TEMPLATES.values()]
-        text = "\n".join(f"{t['name']:12} {t['summary']}" for t in rows)
-        click.echo(json.dumps(rows, indent=2) if output == "json" else text)
+        console.result(rows, "\n".join(f"{t['name']:12} {t['summary']}" for t in rows))
         return
     created = create_project(directory, template, runtime, name)
     commit = (
@@ -73,23 +72,17 @@ def init(
         if make_git
         else None
     )
-    if output == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "dir": str(created.folder),
-                    "name": created.project,
-                    "template": created.template.name,
-                    "runtime": created.runtime,
-                    "files": list(created.files),
-                    "commit": commit,
-                },
-                indent=2,
-            )
-        )
-        return
     where = shlex.quote(str(directory))
-    click.echo(
+    data = {
+        "dir": str(created.folder),
+        "name": created.project,
+        "template": created.template.name,
+        "runtime": created.runtime,
+        "files": list(created.files),
+        "commit": commit,
+    }
+    console.result(
+        data,
         f"created {created.project} ({created.template.name}, {created.runtime}) in "
         f"{directory}: {len(created.files)} files"
         + (f", committed as {commit[:12]}" if commit else "")
@@ -98,7 +91,7 @@ def init(
         + (f"  cd {where}\n" if directory != Path(".") else "")
         + "  make serve     the site behind a local CloudFront, http://127.0.0.1:8080\n"
         "  make test      Lambda@Edge's limits, then the functions' tests\n"
-        "  make deploy    on the embedded AWS endpoint (TARGET=aws for your account)"
+        "  make deploy    on the embedded AWS endpoint (TARGET=aws for your account)",
     )
 
 

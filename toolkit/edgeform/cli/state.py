@@ -7,19 +7,20 @@ import re
 
 import click
 
-from edgeform.aws.session import AwsSession
+from edgeform.aws import inventory
 from edgeform.aws.state_bucket import bootstrap_state_bucket
-from edgeform.cli.options import about, pass_run, pass_target_run, seconds
+from edgeform.cli.options import about, pass_run, seconds
 from edgeform.deploy import pipeline
-from edgeform.deploy.run import Run, TargetRun
-from edgeform.deploy.stages import gc_expired, gc_functions, list_stages, target_endpoint
+from edgeform.deploy.connect import connect
+from edgeform.deploy.run import Run
+from edgeform.deploy.stages import gc_expired, gc_functions, list_stages
 from edgeform.errors import EdgeformError, UsageError
 from edgeform.render.iam_policy import boundary_policy, deploy_policy
 
 
 @click.command()
-@pass_target_run()
-def bootstrap(run: TargetRun) -> None:
+@pass_run(every_stage=True)
+def bootstrap(run: Run) -> None:
     """Create the target's shared state bucket, or check the one there is.
 
     The bucket ([targets.NAME.state] in edgeform.toml) gets versioning, default encryption,
@@ -37,8 +38,7 @@ def bootstrap(run: TargetRun) -> None:
             f"target {run.target.name} has no state bucket; nothing was changed",
             f'add [targets.{run.target.name}.state] with bucket = "..." to edgeform.toml',
         )
-    url = target_endpoint(run, start=True)
-    s3 = AwsSession(run.target, url).client("s3", state.region)
+    s3 = connect(run).client("s3", state.region)
     with run.console.step("bootstrap") as step:
         steps = bootstrap_state_bucket(s3, state.bucket, state.region)
         changed = sum(s.changed for s in steps)
@@ -56,8 +56,8 @@ def bootstrap(run: TargetRun) -> None:
 
 
 @click.command()
-@pass_target_run()
-def stages(run: TargetRun) -> None:
+@pass_run(every_stage=True)
+def stages(run: Run) -> None:
     """List every deployed stage of the project on a target.
 
     From the target's state bucket when it has one (what every runner sees), else from this
@@ -97,8 +97,8 @@ def _when(iso: str | None, missing: str = "-") -> str:
     callback=seconds,
     help="How long --wait retries.",
 )
-@pass_target_run(terraform=True)
-def gc(run: TargetRun, expired: bool, dry_run: bool, wait: bool, timeout: int) -> None:
+@pass_run(terraform=True, every_stage=True)
+def gc(run: Run, expired: bool, dry_run: bool, wait: bool, timeout: int) -> None:
     """Delete the functions destroys left pending; with --expired, destroy expired previews.
 
     A destroy never waits for CloudFront to remove a function's replicas (hours on AWS): it
@@ -178,8 +178,8 @@ def unlock(run: Run, lock_id: str) -> None:
     is_flag=True,
     help="Print the permissions boundary the project's roles carry instead (create it once).",
 )
-@pass_target_run()
-def iam_policy(run: TargetRun, account_id: str | None, boundary: bool) -> None:
+@pass_run(every_stage=True)
+def iam_policy(run: Run, account_id: str | None, boundary: bool) -> None:
     """Print the least-privilege IAM policy of the role that deploys this project.
 
     Every stage of the project on the target: its buckets, functions, role, distributions
@@ -194,8 +194,7 @@ def iam_policy(run: TargetRun, account_id: str | None, boundary: bool) -> None:
       edgeform iam-policy --target aws --account-id 123456789012 --boundary > boundary.json
     """
     if account_id is None:
-        url = target_endpoint(run, start=True)
-        account_id = AwsSession(run.target, url).client("sts").get_caller_identity()["Account"]
+        account_id = inventory.account_id(connect(run).client("sts"))
     elif not re.fullmatch(r"\d{12}", account_id):
         raise UsageError(f"{account_id!r} is not an AWS account id", "give its 12 digits")
     if boundary:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Final
 
 from edgeform.aws import inventory
-from edgeform.aws.session import LAMBDA_REGION, AwsSession
+from edgeform.aws.session import LAMBDA_REGION, Connection
 from edgeform.lint.terraform_rules import blocks
 from edgeform.model.context import StageContext
 from edgeform.render.hcl import quote
@@ -48,33 +48,33 @@ def candidates(ctx: StageContext, files: Mapping[str, str], state: Collection[st
     return [address for address in wanted if address in declared and address not in state]
 
 
-def find(ctx: StageContext, session: AwsSession, addresses: list[str]) -> list[Adoption]:
+def find(ctx: StageContext, conn: Connection, addresses: list[str]) -> list[Adoption]:
     """Which of `addresses` exist on AWS already, with the id Terraform imports them by."""
-    found = ((address, _lookup(ctx, session, address)) for address in addresses)
+    found = ((address, _lookup(ctx, conn, address)) for address in addresses)
     return [Adoption(address, resource_id) for address, resource_id in found if resource_id]
 
 
-def _lookup(ctx: StageContext, session: AwsSession, address: str) -> str | None:
+def _lookup(ctx: StageContext, conn: Connection, address: str) -> str | None:
     names = ctx.names
     if address == BUCKET:
-        account = inventory.account_id(session.client("sts"))
+        account = inventory.account_id(conn.client("sts"))
         bucket = f"{names.bucket_prefix}{account}"
-        return bucket if inventory.bucket_exists(session.client("s3"), bucket) else None
+        return bucket if inventory.bucket_exists(conn.client("s3"), bucket) else None
     if address == ROLE:
-        return names.role if inventory.role_exists(session.client("iam"), names.role) else None
+        return names.role if inventory.role_exists(conn.client("iam"), names.role) else None
     if address == OAC:
-        cloudfront = session.client("cloudfront", LAMBDA_REGION)
+        cloudfront = conn.client("cloudfront", LAMBDA_REGION)
         return inventory.origin_access_control_id(cloudfront, names.oac)
     if address == DISTRIBUTION:
-        return _distribution(ctx, session)
+        return _distribution(ctx, conn)
     function = names.functions[address.removeprefix(f"{FUNCTION}.")]
-    lam = session.client("lambda", LAMBDA_REGION)
+    lam = conn.client("lambda", LAMBDA_REGION)
     return function if inventory.function_exists(lam, function) else None
 
 
-def _distribution(ctx: StageContext, session: AwsSession) -> str | None:
+def _distribution(ctx: StageContext, conn: Connection) -> str | None:
     tags = stage_tags(ctx.project, ctx.stage)
-    cloudfront = session.client("cloudfront", LAMBDA_REGION)
+    cloudfront = conn.client("cloudfront", LAMBDA_REGION)
     found = inventory.distribution_ids(
         cloudfront, tags, comment=distribution_comment(ctx.project, ctx.stage)
     )

@@ -15,14 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
-from edgeform.aws.boundary import GuardedClient
-from edgeform.aws.session import AwsSession
+from edgeform.aws.session import Connection
 from edgeform.aws.state_bucket import bootstrap_state_bucket, bucket_exists
 from edgeform.console import Console
 from edgeform.deploy.terraform import Terraform
 from edgeform.errors import StateBackendError
 from edgeform.model.context import StageContext
-from edgeform.model.project import Project, Target
+from edgeform.model.project import Project
 from edgeform.model.state import STATE_FILE
 from edgeform.model.workspace import Workspace
 from edgeform.state.store import StageStore, outputs_of, stage_store
@@ -38,17 +37,12 @@ BACKEND_CACHE: Final = Path(".terraform") / "terraform.tfstate"
 MIGRATED_SUFFIX: Final = ".migrated"
 
 
-def state_client(target: Target, url: str | None) -> GuardedClient | None:
-    if target.state is None:
-        return None
-    return AwsSession(target, url).client("s3", target.state.region)
-
-
 def open_store(
-    console: Console, project: Project, target: Target, workspace: Workspace, url: str | None
+    console: Console, project: Project, workspace: Workspace, conn: Connection
 ) -> StageStore:
     """The target's store, its state bucket checked (made, on the embedded endpoint)."""
-    s3 = state_client(target, url)
+    target = conn.target
+    s3 = conn.state_client()
     if s3 is not None and target.state is not None and not bucket_exists(s3, target.state.bucket):
         if target.kind != "local":
             raise StateBackendError(

@@ -13,8 +13,7 @@ from typing import Final
 
 from edgeform.aws.boundary import GuardedClient
 from edgeform.aws.logs import LogEvent, LogGroup, find_groups, read_events, set_retention
-from edgeform.aws.session import AwsSession
-from edgeform.deploy.pipeline import existing_endpoint
+from edgeform.deploy.connect import connect_deployed
 from edgeform.deploy.run import Run
 from edgeform.errors import UsageError
 from edgeform.model.lambda_edge import EDGE_LOG_REGIONS
@@ -42,9 +41,9 @@ def function_names(run: Run, function: str | None) -> list[str]:
 
 
 def clients(run: Run, regions: Sequence[str]) -> Callable[[str], GuardedClient]:
-    """One logs client per Region, made up front (boto3 sessions are not thread-safe)."""
-    session = AwsSession(run.context.target, existing_endpoint(run))
-    made = {region: session.client("logs", region) for region in regions}
+    """One logs client per Region, made up front (read by threads; clients are thread-safe)."""
+    conn = connect_deployed(run)
+    made = {region: conn.client("logs", region) for region in regions}
     return made.__getitem__
 
 

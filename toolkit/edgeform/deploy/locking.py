@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
 
-from edgeform.deploy.backend import state_client
+from edgeform.aws.session import Connection
 from edgeform.deploy.process import inherited
 from edgeform.deploy.run import Run
 from edgeform.model.state import lock_timeout_seconds
@@ -23,22 +23,28 @@ BUCKET_POLL_LOCAL: Final = 0.2  # seconds between reads of a held lock file, emb
 BUCKET_POLL_AWS: Final = 2.0
 
 
-def stage_lock(run: Run, url: str | None) -> StageLock:
+def stage_lock(run: Run, conn: Connection) -> StageLock:
+    """The lock of the stage's state: the state bucket's lock file, or a local file's flock."""
+    return bucket_stage_lock(run, conn) or LocalStageLock(run.stage_dir)
+
+
+def bucket_stage_lock(run: Run, conn: Connection) -> BucketStageLock | None:
+    """The state bucket's lock file of the stage; None when the state is a local file."""
     ctx = run.context
     state = ctx.target.state
-    s3 = state_client(ctx.target, url)
+    s3 = conn.state_client()
     if state is None or s3 is None:
-        return LocalStageLock(run.stage_dir)
+        return None
     key = state.state_key(ctx.project.name, ctx.target.name, ctx.stage.slug)
     poll = BUCKET_POLL_LOCAL if run.local else BUCKET_POLL_AWS
     return BucketStageLock(s3, state.bucket, key, host_lock_folder(dict(run.environ)), poll)
 
 
 @contextmanager
-def stage_locked(run: Run, url: str | None, command: str) -> Iterator[StageLock]:
+def stage_locked(run: Run, conn: Connection, command: str) -> Iterator[StageLock]:
     """Hold the stage's lock for the block; a lock left by a run that died on this host is
     taken over, and said."""
-    lock = stage_lock(run, url)
+    lock = stage_lock(run, conn)
     acquired = lock.acquire(
         f"edgeform {command}", lock_timeout_seconds(run.lock_timeout), run.clock
     )

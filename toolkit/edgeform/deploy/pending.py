@@ -22,7 +22,7 @@ from edgeform.aws.replicas import (
     unmark_pending,
     wired_versions,
 )
-from edgeform.aws.session import LAMBDA_REGION, AwsSession
+from edgeform.aws.session import LAMBDA_REGION, Connection
 from edgeform.clock import Clock
 from edgeform.deploy.run import Run
 from edgeform.deploy.terraform import StackCommands
@@ -51,14 +51,14 @@ class Collected:
         }
 
 
-def set_aside(run: Run, stack: StackCommands, states: StageStore, url: str | None) -> list[str]:
+def set_aside(run: Run, stack: StackCommands, states: StageStore, conn: Connection) -> list[str]:
     """Record the stage's functions as pending and take them out of its state."""
     state = states.state(run.context.stage.slug)
     addresses = sorted(a for a in resource_addresses(state) if a.startswith(FUNCTION_ADDRESS))
     names = list(stage_parts(state).functions)  # the outputs may be gone already
     if not addresses:
         return []
-    lam = AwsSession(run.context.target, url).client("lambda", LAMBDA_REGION)
+    lam = conn.client("lambda", LAMBDA_REGION)
     when = utc(run.clock.wall()).strftime("%Y-%m-%dT%H:%M:%SZ")
     stage = run.context.stage
     for name in names:  # recorded before the state forgets them: a kill loses nothing
@@ -68,13 +68,13 @@ def set_aside(run: Run, stack: StackCommands, states: StageStore, url: str | Non
     return names
 
 
-def revive(run: Run, states: StageStore, url: str | None) -> list[str]:
+def revive(run: Run, states: StageStore, conn: Connection) -> list[str]:
     """After a deploy: the stage's functions a destroy had left pending are the stage's again
     (the adopt step imported them), so no gc may delete them."""
     names = set(run.context.names.functions.values())
     revived = sorted(names & states.pending_names())  # the keys say it: no record is read
     if revived:
-        lam = AwsSession(run.context.target, url).client("lambda", LAMBDA_REGION)
+        lam = conn.client("lambda", LAMBDA_REGION)
         for name in revived:
             unmark_pending(lam, name)
             states.drop_pending(name)

@@ -34,7 +34,7 @@ from typing import Any
 from edgeform.aws.boundary import GuardedClient
 from edgeform.aws.cloudfront import COMPLETED, DEPLOYED, CloudFront, invalidation_paths
 from edgeform.aws.s3 import SyncResult, empty_bucket, remote_etags, sync_site
-from edgeform.aws.session import LAMBDA_REGION, AwsSession
+from edgeform.aws.session import LAMBDA_REGION, Connection
 from edgeform.aws.tags import set_expiry
 from edgeform.build.bundle import Bundle
 from edgeform.build.site import SiteFile
@@ -45,13 +45,13 @@ from edgeform.deploy.backend import (
     init_backend,
     needs_migration,
     open_store,
-    state_client,
     wanted_backend,
 )
-from edgeform.deploy.locking import stage_lock, stage_locked
+from edgeform.deploy.connect import connect, connect_deployed, connect_if_running
+from edgeform.deploy.locking import bucket_stage_lock, stage_locked
 from edgeform.deploy.pending import Collected, collect, revive, set_aside
 from edgeform.deploy.prepare import build, checked_stack, render, site, terraform, write
-from edgeform.deploy.run import Run, local_endpoint
+from edgeform.deploy.run import Run
 from edgeform.deploy.terraform import (
     PlanSummary,
     StackCommands,
@@ -67,12 +67,12 @@ from edgeform.errors import (
     TerraformError,
     VerifyError,
 )
-from edgeform.localcloud.endpoint import answers, claim_stage_state, stage_belongs_to
+from edgeform.localcloud.endpoint import answers
 from edgeform.model.state import NEVER_EXPIRES
 from edgeform.render.stack import RenderedStack
 from edgeform.state.lock import LockInfo
 from edgeform.state.records import StageRecord, utc
-from edgeform.state.stage_lock import BucketStageLock, StageLock
+from edgeform.state.stage_lock import StageLock
 from edgeform.state.store import (
     StageStore,
     outputs_of,
@@ -89,13 +89,12 @@ WAIT_HINT = (
 )
 
 
-def adopt(run: Run, states: StageStore, url: str | None, rendered: RenderedStack) -> None:
+def adopt(run: Run, states: StageStore, conn: Connection, rendered: RenderedStack) -> None:
     """Take over what an interrupted deploy created but did not record (see `adopt`)."""
     with run.console.step("adopt") as step:
         recorded = resource_addresses(states.state(run.context.stage.slug))
         missing = candidates(run.context, rendered.files, recorded)
-        session = AwsSession(run.context.target, url)
-        found = find(run.context, session, missing) if missing else []
+        found = find(run.context, conn, missing) if missing else []
         write_imports(run.stage_dir, found)
         for adoption in found:
             run.console.warn(
@@ -128,29 +127,8 @@ class DeployResult:
         }
 
 
-def endpoint_url(run: Run) -> str | None:
-    """The embedded endpoint's URL for the local target (started if needed), else None."""
-    target = run.context.target
-    if not run.local:
-        return None  # botocore and the provider honour AWS_ENDPOINT_URL themselves
-    if target.endpoint:
-        return target.endpoint.rstrip("/")
-    endpoint, started = run.localcloud().ensure_running()
-    if started:
-        run.console.info(
-            f"started the embedded AWS endpoint on {endpoint.url} "
-            "(stop it with `edgeform local stop`)"
-        )
-    if claim_stage_state(run.stage_dir, endpoint):
-        run.console.warn(
-            f"stage {run.context.stage.slug}: its state belonged to an embedded endpoint "
-            "that has stopped, and its resources went with it; starting afresh"
-        )
-    return endpoint.url
-
-
 @contextmanager
-def endpoint_watched(run: Run, url: str | None) -> Iterator[None]:
+def endpoint_watched(run: Run, conn: Connection) -> Iterator[None]:
     """A Terraform failure because the embedded endpoint died is said as such, not as
     Terraform's "connection refused"."""
     try:
@@ -169,10 +147,10 @@ def endpoint_watched(run: Run, url: str | None) -> Iterator[None]:
             exc.stderr,
         ) from exc
     except (TerraformError, AwsError) as exc:
-        if not run.local or url is None or answers(url):
+        if not run.local or conn.endpoint_url is None or answers(conn.endpoint_url):
             raise
         raise LocalCloudError(
-            f"the embedded AWS endpoint at {url} stopped while edgeform used it; the "
+            f"the embedded AWS endpoint at {conn.endpoint_url} stopped while edgeform used it; the "
             f"resources of stage {run.context.stage.slug} went with it",
             "run edgeform deploy again: it starts a new endpoint and deploys the stage afresh "
             "(`edgeform local status` says whether one runs)",
@@ -183,16 +161,17 @@ Pins = Mapping[str, int]  # function (config name) -> the version its triggers s
 
 
 def stack_commands(
-    run: Run, url: str | None, lock: StageLock, pins: Pins | None = None
+    run: Run, conn: Connection, lock: StageLock, pins: Pins | None = None
 ) -> StackCommands:
     """The stage's Terraform commands, under the stage's `lock` (held by the caller)."""
+    url = conn.endpoint_url
     variables = {"aws_endpoint": url} if run.local and url else {}
     if pins:  # an HCL object: names are [a-z0-9-], versions integers
         variables["pinned_versions"] = (
             "{" + ", ".join(f'"{name}" = {int(v)}' for name, v in sorted(pins.items())) + "}"
         )
     return StackCommands(
-        terraform(run, url), variables, run.lock_timeout, lock=lock.terraform_locks
+        terraform(run, conn), variables, run.lock_timeout, lock=lock.terraform_locks
     )
 
 
@@ -202,9 +181,8 @@ def current_pins(states: StageStore, slug: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in (values.get("pinned_versions") or {}).items()}
 
 
-def store(run: Run, url: str | None) -> StageStore:
-    ctx = run.context
-    return open_store(run.console, ctx.project, ctx.target, ctx.workspace, url)
+def store(run: Run, conn: Connection) -> StageStore:
+    return open_store(run.console, run.project, run.workspace, conn)
 
 
 def init(run: Run, stack: StackCommands, states: StageStore) -> None:
@@ -227,11 +205,13 @@ def plan(run: Run) -> PlanSummary:
     """What a deploy would change; a rolled-back function's triggers stay where they are (a
     plan right after a rollback is clean), where a plain deploy would return them."""
     prepared = _prepare(run)
-    url = endpoint_url(run)
-    with endpoint_watched(run, url):
-        states = store(run, url)  # the state bucket, checked (made on the embedded endpoint)
-        with stage_locked(run, url, "plan") as lock:
-            return _planned(run, prepared, url, states, lock, lambda current: current).summary
+    conn = connect(run)
+    with endpoint_watched(run, conn):
+        states = store(run, conn)  # the state bucket, checked (made on the embedded endpoint)
+        with stage_locked(run, conn, "plan") as lock:
+            return _planned(
+                run, prepared, conn, states, lock, lambda current, _conn: current
+            ).summary
 
 
 @dataclass(frozen=True)
@@ -257,7 +237,7 @@ class Planned:
     store, and the plan."""
 
     files: list[SiteFile]
-    url: str | None
+    conn: Connection
     stack: StackCommands
     states: StageStore
     summary: PlanSummary
@@ -266,26 +246,26 @@ class Planned:
 def _planned(
     run: Run,
     prepared: Prepared,
-    url: str | None,
+    conn: Connection,
     states: StageStore,
     lock: StageLock,
-    pin: Callable[[Pins], Pins] | None = None,
+    pin: Callable[[Pins, Connection], Pins] | None = None,
 ) -> Planned:
     """Under the stage's lock: write, init, adopt and plan. `pin` gives the versions to hold
     triggers on from the current ones (none: every trigger on the latest version)."""
     write(run, prepared.rendered, prepared.bundles)
-    pins = pin(current_pins(states, run.context.stage.slug)) if pin else None
-    stack = stack_commands(run, url, lock, pins)
+    pins = pin(current_pins(states, run.context.stage.slug), conn) if pin else None
+    stack = stack_commands(run, conn, lock, pins)
     init(run, stack, states)
-    adopt(run, states, url, prepared.rendered)
+    adopt(run, states, conn, prepared.rendered)
     with run.console.step("plan") as step:
         summary = stack.plan()
         step.summary = summary.describe()
-    return Planned(prepared.files, url, stack, states, summary)
+    return Planned(prepared.files, conn, stack, states, summary)
 
 
 def deploy(
-    run: Run, ttl: int | None = None, pin: Callable[[Pins], Pins] | None = None
+    run: Run, ttl: int | None = None, pin: Callable[[Pins, Connection], Pins] | None = None
 ) -> DeployResult:
     """Deploy the stage; `ttl` (seconds, else the target's default) sets when it expires;
     `pin` holds triggers on older versions (`rollback`; a plain deploy releases every pin)."""
@@ -297,11 +277,11 @@ def deploy(
             f"{target.name}] a state bucket (README: Previews per branch in CI)"
         )
     prepared = _prepare(run)
-    url = endpoint_url(run)
-    with endpoint_watched(run, url):
-        states = store(run, url)
-        with stage_locked(run, url, "deploy") as lock:
-            return _deploy_locked(run, _planned(run, prepared, url, states, lock, pin), ttl)
+    conn = connect(run)
+    with endpoint_watched(run, conn):
+        states = store(run, conn)
+        with stage_locked(run, conn, "deploy") as lock:
+            return _deploy_locked(run, _planned(run, prepared, conn, states, lock, pin), ttl)
 
 
 def _deploy_locked(run: Run, planned: Planned, ttl: int | None) -> DeployResult:
@@ -309,9 +289,9 @@ def _deploy_locked(run: Run, planned: Planned, ttl: int | None) -> DeployResult:
     outputs = outputs_of(planned.states.state(run.context.stage.slug)) or {}
     ttl = ttl if ttl is not None else run.context.target.ttl
     record = record_stage(run, planned, outputs, ttl)
-    for name in revive(run, planned.states, planned.url):
+    for name in revive(run, planned.states, planned.conn):
         run.console.warn(f"function {name} was pending deletion; it is this stage's again")
-    return _publish(run, planned.url, planned.files, outputs, planned.summary, record)
+    return _publish(run, planned.conn, planned.files, outputs, planned.summary, record)
 
 
 def record_stage(
@@ -343,7 +323,7 @@ def record_stage(
         expiry = record.as_json()["expires_at"]
         if expiry or (previous is not None and previous.expires_at is not None):
             # (Without a TTL now or before, there is no tag to set or remove.)
-            set_expiry(AwsSession(ctx.target, planned.url), outputs, expiry)
+            set_expiry(planned.conn, outputs, expiry)
         step.summary = f"expires {expiry}" if expiry else "never expires"
         if kept:
             step.summary += " (kept from the last deploy; --ttl never clears it)"
@@ -360,16 +340,15 @@ def _apply(run: Run, stack: StackCommands, summary: PlanSummary) -> None:
 
 def _publish(
     run: Run,
-    url: str | None,
+    conn: Connection,
     files: Sequence[SiteFile],
     outputs: dict[str, Any],
     summary: PlanSummary,
     record: StageRecord,
 ) -> DeployResult:
     """After the apply: upload, invalidate, wait and verify."""
-    session = AwsSession(run.context.target, url)
-    cloudfront = CloudFront(session.client("cloudfront", LAMBDA_REGION))
-    s3 = session.client("s3")
+    cloudfront = CloudFront(conn.client("cloudfront", LAMBDA_REGION))
+    s3 = conn.client("s3")
     synced = sync(run, s3, outputs["bucket_name"], files)
     invalidation = invalidate_changes(run, cloudfront, outputs["distribution_id"], synced)
     with run.console.step("wait") as step:
@@ -447,19 +426,16 @@ def verify(
         step.summary = f"{len(found)} triggers on their published versions, site complete"
 
 
-def existing_endpoint(run: Run) -> str | None:
-    """The local target's endpoint if it is configured or running (never started), else None."""
-    return local_endpoint(run.context.target, run.localcloud(), start=False)
-
-
 def outputs(run: Run) -> dict[str, Any]:
     """The deployed stage's outputs, read from its state (no Terraform, nothing changed)."""
-    return _stage_outputs(run, existing_endpoint(run))
+    return stage_outputs(run, connect_if_running(run))
 
 
-def _stage_outputs(run: Run, url: str | None) -> dict[str, Any]:
+def stage_outputs(run: Run, conn: Connection | None) -> dict[str, Any]:
+    """None for `conn`: a local target whose endpoint is not running (a local state file is
+    still read)."""
     ctx = run.context
-    s3 = state_client(ctx.target, url) if (url or not run.local) else None
+    s3 = conn.state_client() if conn else None
     values = None
     if s3 is not None or ctx.target.state is None:
         states = stage_store(ctx.project, ctx.target, ctx.workspace, s3)
@@ -476,28 +452,14 @@ def _stage_outputs(run: Run, url: str | None) -> dict[str, Any]:
 class DeployedStage:
     distribution_id: str
     bucket: str
-    endpoint_url: str | None
+    conn: Connection
 
 
 def deployed_stage(run: Run) -> DeployedStage:
     """Where a deployed stage lives, without starting or changing anything."""
-    url = None
-    if run.local:
-        target = run.context.target
-        url = target.endpoint.rstrip("/") if target.endpoint else _running_endpoint(run)
-    values = _stage_outputs(run, url)
-    return DeployedStage(values["distribution_id"], values["bucket_name"], url)
-
-
-def _running_endpoint(run: Run) -> str:
-    endpoint = run.localcloud().status()
-    if endpoint is None or not stage_belongs_to(run.stage_dir, endpoint):
-        raise StageNotDeployedError(
-            f"stage {run.context.stage.slug} has nothing on the embedded AWS endpoint "
-            "(it is not running, or was restarted since the deploy)",
-            f"run edgeform deploy --stage {run.context.stage.name} first",
-        )
-    return endpoint.url
+    conn = connect_deployed(run)
+    values = stage_outputs(run, conn)
+    return DeployedStage(values["distribution_id"], values["bucket_name"], conn)
 
 
 def check_destroy_allowed(run: Run, *, force_protected: bool) -> None:
@@ -543,11 +505,11 @@ def destroy(
     check_destroy_allowed(run, force_protected=force_protected)
     bundles = build(run)
     rendered = render(run, bundles)
-    url = endpoint_url(run)
-    with endpoint_watched(run, url):
-        states = store(run, url)
-        with stage_locked(run, url, "destroy") as lock:
-            return _destroy_locked(run, states, lock, bundles, rendered, recheck, url)
+    conn = connect(run)
+    with endpoint_watched(run, conn):
+        states = store(run, conn)
+        with stage_locked(run, conn, "destroy") as lock:
+            return _destroy_locked(run, states, lock, bundles, rendered, recheck, conn)
 
 
 def _destroy_locked(
@@ -557,7 +519,7 @@ def _destroy_locked(
     bundles: list[Bundle],
     rendered: RenderedStack,
     recheck: Recheck | None,
-    url: str | None,
+    conn: Connection,
 ) -> DestroyResult:
     slug = run.context.stage.slug
     record = states.record(slug)
@@ -572,16 +534,16 @@ def _destroy_locked(
     ):
         return DestroyResult(None, None, Collected())  # nothing deployed: CI cleanup is idempotent
     write(run, rendered, bundles)
-    stack = stack_commands(run, url, lock)
+    stack = stack_commands(run, conn, lock)
     init(run, stack, states)
     parts = stage_parts(states.state(slug))  # init may have moved the state
     if parts.bucket:
-        _empty_bucket(run, parts.bucket, url)  # protection was checked above
+        _empty_bucket(run, parts.bucket, conn)  # protection was checked above
     with run.console.step("set aside") as step:
-        names = set_aside(run, stack, states, url)
+        names = set_aside(run, stack, states, conn)
         step.summary = f"{len(names)} functions out of the state, recorded as pending"
     if parts.distribution_id:
-        _retire_distribution(run, stack, states, parts.distribution_id, url)
+        _retire_distribution(run, stack, states, parts.distribution_id, conn)
     with run.console.step("plan") as step:
         summary = stack.plan(destroy=True)
         step.summary = summary.describe()
@@ -589,7 +551,7 @@ def _destroy_locked(
         if summary.has_changes:
             stack.apply(summary)
         step.summary = f"{len(summary.destroys)} resources destroyed"
-    functions = _delete_functions(run, states, names, url)
+    functions = _delete_functions(run, states, names, conn)
     states.forget(slug)
     return DestroyResult(summary, parts.distribution_id, functions)
 
@@ -598,14 +560,13 @@ DISTRIBUTION_ADDRESS = "aws_cloudfront_distribution.site"
 
 
 def _retire_distribution(
-    run: Run, stack: StackCommands, states: StageStore, distribution_id: str, url: str | None
+    run: Run, stack: StackCommands, states: StageStore, distribution_id: str, conn: Connection
 ) -> None:
     """Disable the distribution, wait until CloudFront has deployed that, delete it, and drop
     it from the state: what AWS requires, polled at edgeform's pace (every 0.5 s on the
     embedded endpoint, 15 s on AWS) instead of the AWS provider's fixed delays."""
     with run.console.step("distribution") as step:
-        session = AwsSession(run.context.target, url)
-        cloudfront = CloudFront(session.client("cloudfront", LAMBDA_REGION))
+        cloudfront = CloudFront(conn.client("cloudfront", LAMBDA_REGION))
         if cloudfront.disable(distribution_id):
             wait_until(
                 f"distribution {distribution_id} to deploy its disabling",
@@ -621,12 +582,11 @@ def _retire_distribution(
 
 
 def _delete_functions(
-    run: Run, states: StageStore, names: Sequence[str], url: str | None
+    run: Run, states: StageStore, names: Sequence[str], conn: Connection
 ) -> Collected:
     with run.console.step("functions") as step:
-        session = AwsSession(run.context.target, url)
-        lam = session.client("lambda", LAMBDA_REGION)
-        collected = collect(lam, session.client("cloudfront", LAMBDA_REGION), states, names)
+        lam = conn.client("lambda", LAMBDA_REGION)
+        collected = collect(lam, conn.client("cloudfront", LAMBDA_REGION), states, names)
         step.summary = f"{len(collected.deleted)} deleted, {len(collected.pending)} pending"
     if collected.pending:
         run.console.warn(
@@ -638,9 +598,9 @@ def _delete_functions(
     return collected
 
 
-def _empty_bucket(run: Run, bucket: str, url: str | None) -> None:
+def _empty_bucket(run: Run, bucket: str, conn: Connection) -> None:
     with run.console.step("empty bucket") as step:
-        s3 = AwsSession(run.context.target, url).client("s3")
+        s3 = conn.client("s3")
         step.summary = f"{empty_bucket(s3, bucket)} objects deleted"
 
 
@@ -654,11 +614,14 @@ def unlock(run: Run, lock_id: str) -> LockInfo:
             "the run that holds it: there is nothing to unlock; nothing was changed",
             "if a deploy seems stuck, it is still running: wait for it, or stop it",
         )
-    url = endpoint_url(run)
-    with endpoint_watched(run, url):
-        lock = stage_lock(run, url)
-        if not isinstance(lock, BucketStageLock):  # ruled out above: a state bucket's lock
-            raise BadInputError(f"stage {ctx.stage.slug} has no lock to clear", "")
+    conn = connect(run)
+    with endpoint_watched(run, conn):
+        lock = bucket_stage_lock(run, conn)
+        if lock is None:  # ruled out above: the target has a state bucket
+            raise BadInputError(
+                f"stage {ctx.stage.slug} has no state bucket, so no lock to clear",
+                "locks to clear are in a target's state bucket ([targets.<name>.state])",
+            )
         held = lock.current()
         if held is None:
             raise BadInputError(

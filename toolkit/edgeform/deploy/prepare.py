@@ -16,10 +16,10 @@ from edgeform.console import counted
 from edgeform.deploy.run import Run
 from edgeform.errors import LintError, TerraformError
 from edgeform.lint import BundleInfo, LintReport, lint_stack
-from edgeform.model.project import Target
 from edgeform.render.stack import RenderedStack, render_stack, write_stack
 
 if TYPE_CHECKING:
+    from edgeform.aws.session import Connection
     from edgeform.deploy.terraform import Terraform, ValidateResult
 
 
@@ -88,7 +88,7 @@ def checked_stack(run: Run, bundles: Sequence[Bundle]) -> RenderedStack:
     return stack
 
 
-def terraform(run: Run, url: str | None = None) -> Terraform:
+def terraform(run: Run, conn: Connection | None = None) -> Terraform:
     """Terraform in the stage's folder. Its output goes to the folder's terraform.log (this
     command's only); the console shows it all with --verbose, else a line per resource done."""
     # Imported here: lint, build and render run no Terraform and need not load its adapter.
@@ -102,7 +102,7 @@ def terraform(run: Run, url: str | None = None) -> Terraform:
 
     binary = find_terraform(run.terraform_bin, run.environ)
     env = terraform_environment(run.environ, run.context.workspace.base)
-    env.update(backend_environment(run.context.target, url))
+    env.update(backend_environment(conn))
     log = run.stage_dir / LOG_FILE
     run.stage_dir.mkdir(parents=True, exist_ok=True)
     log.write_text("", encoding="utf-8")
@@ -133,9 +133,9 @@ def validate(run: Run, tf: Terraform) -> ValidateResult:
     return result
 
 
-def backend_environment(target: Target, url: str | None) -> dict[str, str]:
+def backend_environment(conn: Connection | None) -> dict[str, str]:
     """What the S3 backend needs in Terraform's environment: the embedded endpoint's URL.
     (An aws target's backend takes AWS_ENDPOINT_URL, where set, from the environment.)"""
-    if target.kind == "local" and target.state is not None and url:
-        return {"AWS_ENDPOINT_URL_S3": url}
+    if conn and conn.local and conn.target.state is not None and conn.endpoint_url:
+        return {"AWS_ENDPOINT_URL_S3": conn.endpoint_url}
     return {}

@@ -1,14 +1,17 @@
-"""A `Run`: one command's resolved stage with its side effects (console, environment, clock).
+"""A `Run`: one command's project and target, with its side effects (console, environment,
+clock); and its stage, for a command on one stage.
 
-The CLI builds it once; the pipeline's steps read it and never the process environment or
-CLI arguments themselves. A `TargetRun` is the same for commands that act on every stage of
-a target (stages, gc, bootstrap); it makes a `Run` for each stage it works on.
+The CLI builds it once; the steps read it and never the process environment or CLI arguments
+themselves. A command on every stage of a target (stages, gc) has a Run without a stage and
+makes one per stage it works on (`for_stage`). Where its AWS calls go is the run's
+`Connection`, resolved once by `connect` (deploy/connect.py) at the top of a command.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -24,34 +27,35 @@ from edgeform.model.workspace import Workspace
 if TYPE_CHECKING:
     from edgeform.localcloud.endpoint import LocalCloud
 
-
-def local_endpoint(target: Target, cloud: LocalCloud, *, start: bool) -> str | None:
-    """The embedded endpoint's URL on a local target: configured, running, or (with `start`)
-    started. None on an aws target (botocore and the provider honour AWS_ENDPOINT_URL), and
-    on a local one whose endpoint is not running and may not be started."""
-    if target.kind != "local":
-        return None
-    if target.endpoint:
-        return target.endpoint.rstrip("/")
-    if start:
-        return cloud.ensure_running()[0].url
-    running = cloud.status()
-    return running.url if running else None
-
-
 LOCAL_WAIT_SECONDS: Final = 120
 AWS_WAIT_SECONDS: Final = 30 * 60
 
 
 @dataclass(frozen=True)
 class Run:
-    context: StageContext
+    project: Project
+    target: Target
     console: Console
     environ: Mapping[str, str]
+    stage: Stage | None = None  # None: a command on every stage of the target
     terraform_bin: str | None = None
     clock: Clock = field(default_factory=Clock)
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT
     verbose: bool = False  # Terraform's own output on the console, not only in its log
+
+    @cached_property
+    def context(self) -> StageContext:
+        """The stage, resolved (settings, build values, names, folder)."""
+        if self.stage is None:
+            raise TypeError("a Run of every stage has no context: use run.for_stage(stage)")
+        return StageContext.resolve(self.project, self.stage, self.target)
+
+    def for_stage(self, stage: Stage) -> Run:
+        return replace(self, stage=stage)
+
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(self.project.root)
 
     @property
     def stage_dir(self) -> Path:
@@ -59,16 +63,16 @@ class Run:
 
     @property
     def local(self) -> bool:
-        return self.context.target.kind == "local"
+        return self.target.kind == "local"
 
     def installer(self) -> DependencyInstaller:
-        return PlatformInstaller(self.context.workspace.deps_cache)
+        return PlatformInstaller(self.workspace.deps_cache)
 
     def localcloud(self) -> LocalCloud:
-        shared = self.context.target.state is not None
         from edgeform.localcloud.endpoint import LocalCloud
 
-        return LocalCloud(self.context.workspace.localcloud_for(shared, self.environ), self.clock)
+        shared = self.target.state is not None
+        return LocalCloud(self.workspace.localcloud_for(shared, self.environ), self.clock)
 
     def poll(self) -> Poll:
         """How long and how often to poll CloudFront; on the embedded endpoint it is quick."""
@@ -81,44 +85,4 @@ class Run:
             interval=0.5 if self.local else 15.0,
             clock=self.clock,
             tick=tick,
-        )
-
-
-@dataclass(frozen=True)
-class TargetRun:
-    """Every stage of the project on one target."""
-
-    project: Project
-    target: Target
-    console: Console
-    environ: Mapping[str, str]
-    terraform_bin: str | None = None
-    clock: Clock = field(default_factory=Clock)
-    lock_timeout: str = DEFAULT_LOCK_TIMEOUT
-    verbose: bool = False
-
-    @property
-    def workspace(self) -> Workspace:
-        return Workspace(self.project.root)
-
-    @property
-    def local(self) -> bool:
-        return self.target.kind == "local"
-
-    def localcloud(self) -> LocalCloud:
-        shared = self.target.state is not None
-        from edgeform.localcloud.endpoint import LocalCloud
-
-        return LocalCloud(self.workspace.localcloud_for(shared, self.environ), self.clock)
-
-    def stage_run(self, stage: Stage) -> Run:
-        context = StageContext.resolve(self.project, stage, self.target)
-        return Run(
-            context,
-            self.console,
-            self.environ,
-            self.terraform_bin,
-            self.clock,
-            self.lock_timeout,
-            self.verbose,
         )

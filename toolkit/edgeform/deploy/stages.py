@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from edgeform.aws.session import LAMBDA_REGION, AwsSession
+from edgeform.aws.session import LAMBDA_REGION
 from edgeform.deploy import pipeline
 from edgeform.deploy.backend import open_store
+from edgeform.deploy.connect import connect, connect_if_running
 from edgeform.deploy.pending import Collected, collect, collect_until_done
-from edgeform.deploy.run import TargetRun, local_endpoint
+from edgeform.deploy.run import Run
 from edgeform.errors import EdgeformError
 from edgeform.model.stage import Stage, slugify
 from edgeform.state.records import StageRecord, utc
-from edgeform.state.store import StageStore, StoredStage
+from edgeform.state.store import StageStore, StoredStage, stage_store
 
 
 @dataclass(frozen=True)
@@ -48,21 +49,18 @@ class StageEntry:
         }
 
 
-def target_endpoint(run: TargetRun, *, start: bool) -> str | None:
-    """The embedded endpoint's URL on the local target (started when `start`), else None."""
-    return local_endpoint(run.target, run.localcloud(), start=start)
-
-
-def target_store(run: TargetRun, *, start: bool = False) -> StageStore | None:
+def target_store(run: Run, *, start: bool = False) -> StageStore | None:
     """The target's store; None on a local target whose endpoint (holding its state bucket)
     is not running: then no stage is deployed there."""
-    url = target_endpoint(run, start=start)
-    if run.local and run.target.state is not None and url is None:
-        return None
-    return open_store(run.console, run.project, run.target, run.workspace, url)
+    conn = connect(run) if start else connect_if_running(run)
+    if conn is None:  # a local target, its endpoint not running
+        if run.target.state is not None:
+            return None
+        return stage_store(run.project, run.target, run.workspace, None)  # local state files
+    return open_store(run.console, run.project, run.workspace, conn)
 
 
-def list_stages(run: TargetRun) -> list[StageEntry]:
+def list_stages(run: Run) -> list[StageEntry]:
     states = target_store(run)
     if states is None:
         return []
@@ -70,7 +68,7 @@ def list_stages(run: TargetRun) -> list[StageEntry]:
     return [_entry(run, found, now) for found in states.stages()]
 
 
-def _entry(run: TargetRun, found: StoredStage, now: datetime) -> StageEntry:
+def _entry(run: Run, found: StoredStage, now: datetime) -> StageEntry:
     record = found.record
     name = record.name if record else found.slug
     return StageEntry(
@@ -117,7 +115,7 @@ def still_expired(now: datetime) -> pipeline.Recheck:
     return recheck
 
 
-def gc_expired(run: TargetRun, *, dry_run: bool) -> GcResult:
+def gc_expired(run: Run, *, dry_run: bool) -> GcResult:
     """Destroy every expired, unprotected stage; one failure does not stop the others."""
     expired = [entry for entry in list_stages(run) if entry.expired]
     protected = tuple(e.name for e in expired if e.protected)
@@ -136,7 +134,7 @@ def gc_expired(run: TargetRun, *, dry_run: bool) -> GcResult:
     destroyed, failed, kept = [], list(passed_over), []
     for entry in doomed:
         run.console.info(f"stage {entry.name} expired at {entry.as_json()['expires_at']}")
-        stage_run = run.stage_run(Stage(entry.name, entry.slug, "state record"))
+        stage_run = run.for_stage(Stage(entry.name, entry.slug, "state record"))
         try:
             result = pipeline.destroy(stage_run, recheck=still_expired(utc(run.clock.wall())))
         except EdgeformError as exc:
@@ -151,7 +149,7 @@ def gc_expired(run: TargetRun, *, dry_run: bool) -> GcResult:
     return GcResult(tuple(destroyed), (), protected, tuple(failed), tuple(kept))
 
 
-def gc_functions(run: TargetRun, *, dry_run: bool, wait: bool, timeout: float) -> Collected:
+def gc_functions(run: Run, *, dry_run: bool, wait: bool, timeout: float) -> Collected:
     """Delete the functions destroys left pending, as far as AWS allows now (or, with `wait`,
     retrying with backoff up to `timeout` seconds). Safe on several machines at once: a
     function another gc deleted first counts as gone."""
@@ -160,9 +158,11 @@ def gc_functions(run: TargetRun, *, dry_run: bool, wait: bool, timeout: float) -
         return Collected()
     if dry_run:
         return Collected(pending=[p.function for p in states.pending()])
-    session = AwsSession(run.target, target_endpoint(run, start=False))
-    lam = session.client("lambda", LAMBDA_REGION)
-    cloudfront = session.client("cloudfront", LAMBDA_REGION)
+    conn = connect_if_running(run)
+    if conn is None:  # the embedded endpoint that held the functions is gone, and they with it
+        return Collected(forgotten=[p.function for p in states.pending()])
+    lam = conn.client("lambda", LAMBDA_REGION)
+    cloudfront = conn.client("cloudfront", LAMBDA_REGION)
     if not wait:
         return collect(lam, cloudfront, states)
 

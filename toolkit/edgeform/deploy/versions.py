@@ -13,14 +13,17 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from edgeform.aws.cloudfront import CloudFront
+from edgeform.aws.functions import list_versions, version_exists
 from edgeform.aws.replicas import Deletion, delete
-from edgeform.aws.session import LAMBDA_REGION, AwsSession
+from edgeform.aws.session import LAMBDA_REGION, Connection
 from edgeform.deploy import pipeline
+from edgeform.deploy.connect import connect_deployed
 from edgeform.deploy.locking import stage_locked
 from edgeform.deploy.run import Run
-from edgeform.errors import AwsError, UsageError
+from edgeform.errors import UsageError
 from edgeform.state.pending import PendingFunction
 from edgeform.state.records import utc
+from edgeform.state.store import StageStore
 
 
 @dataclass(frozen=True)
@@ -49,38 +52,37 @@ def _functions(run: Run, function: str | None) -> list[str]:
     return [function]
 
 
-def versions(run: Run, function: str | None = None) -> list[Version]:
-    values = pipeline.outputs(run)
-    session = AwsSession(run.context.target, pipeline.existing_endpoint(run))
-    lam = session.client("lambda", LAMBDA_REGION)
-    wiring = CloudFront(session.client("cloudfront", LAMBDA_REGION)).associations(
+def versions(
+    run: Run, function: str | None = None, conn: Connection | None = None
+) -> list[Version]:
+    """Every numbered version of the stage's functions (or of `function`), with its wiring.
+    `conn`: the caller's connection; without one, the stage's (never starting anything)."""
+    conn = conn or connect_deployed(run)
+    values = pipeline.stage_outputs(run, conn)
+    lam = conn.client("lambda", LAMBDA_REGION)
+    wiring = CloudFront(conn.client("cloudfront", LAMBDA_REGION)).associations(
         values["distribution_id"]
     )
     pins = values.get("pinned_versions") or {}
     found = []
     for name in _functions(run, function):
         deployed = values["functions"][name]
-        paginator = lam.get_paginator("list_versions_by_function")
-        for page in paginator.paginate(FunctionName=deployed["name"]):
-            for item in page.get("Versions", []):
-                if item["Version"] == "$LATEST":
-                    continue
-                number = int(item["Version"])
-                found.append(
-                    Version(
-                        function=name,
-                        version=number,
-                        published=str(item.get("LastModified", "")),
-                        code_sha256=str(item.get("CodeSha256", "")),
-                        triggers=tuple(
-                            f"{a.event} of behavior {a.path_pattern or 'default'}"
-                            for a in wiring
-                            if a.arn == item["FunctionArn"]
-                        ),
-                        latest=str(number) == str(deployed["version"]),
-                        pinned=str(pins.get(name)) == str(number),
-                    )
+        for listed in list_versions(lam, deployed["name"]):
+            found.append(
+                Version(
+                    function=name,
+                    version=listed.number,
+                    published=listed.last_modified,
+                    code_sha256=listed.code_sha256,
+                    triggers=tuple(
+                        f"{a.event} of behavior {a.path_pattern or 'default'}"
+                        for a in wiring
+                        if a.arn == listed.arn
+                    ),
+                    latest=str(listed.number) == str(deployed["version"]),
+                    pinned=str(pins.get(name)) == str(listed.number),
                 )
+            )
     return sorted(found, key=lambda v: (v.function, v.version))
 
 
@@ -89,23 +91,16 @@ def rollback(run: Run, function: str, version: int) -> pipeline.DeployResult:
     version is looked up under the stage's lock, where the deploy reads the current pins."""
     _functions(run, function)
 
-    def pin(current: pipeline.Pins) -> pipeline.Pins:
-        _check_version(run, function, version)
+    def pin(current: pipeline.Pins, conn: Connection) -> pipeline.Pins:
+        _check_version(run, conn, function, version)
         return {**current, function: version}
 
     return pipeline.deploy(run, pin=pin)
 
 
-def _check_version(run: Run, function: str, version: int) -> None:
-    name = pipeline.outputs(run)["functions"][function]["name"]
-    session = AwsSession(run.context.target, pipeline.existing_endpoint(run))
-    try:
-        session.client("lambda", LAMBDA_REGION).get_function(
-            FunctionName=name, Qualifier=str(version)
-        )
-    except AwsError as exc:
-        if exc.code != "ResourceNotFoundException":
-            raise
+def _check_version(run: Run, conn: Connection, function: str, version: int) -> None:
+    name = pipeline.stage_outputs(run, conn)["functions"][function]["name"]
+    if not version_exists(conn.client("lambda", LAMBDA_REGION), name, version):
         raise UsageError(
             f"{function} has no version {version}; nothing was changed",
             f"`edgeform versions {function}` lists them",
@@ -145,22 +140,23 @@ def prune(run: Run, keep: int, *, dry_run: bool = False) -> Pruned:
     """Delete old versions nothing uses; a replicated one becomes pending, for gc. Decided and
     done under the stage's lock: no deploy or rollback moves a trigger meanwhile."""
     if dry_run:
-        return _pruned(run, keep, dry_run=True)
-    url = pipeline.existing_endpoint(run)
-    pipeline.store(run, url)  # the state bucket, checked, before its lock file is written
-    with stage_locked(run, url, "prune"):
-        return _pruned(run, keep, dry_run=False)
+        return _pruned(run, keep)
+    conn = connect_deployed(run)
+    states = pipeline.store(run, conn)  # the state bucket, checked, before its lock is written
+    with stage_locked(run, conn, "prune"):
+        return _pruned(run, keep, conn, states)
 
 
-def _pruned(run: Run, keep: int, *, dry_run: bool) -> Pruned:
-    found = versions(run)
+def _pruned(
+    run: Run, keep: int, conn: Connection | None = None, states: StageStore | None = None
+) -> Pruned:
+    """Without `states`, a dry run: what would go and what would stay."""
+    found = versions(run, conn=conn)
     doomed, kept = prunable(found, keep)
     label = {v: f"{v.function}:{v.version}" for v in found}
-    if dry_run:
+    if conn is None or states is None:
         return Pruned((), tuple(label[v] for v in doomed), tuple(label[v] for v in kept))
-    url = pipeline.existing_endpoint(run)
-    states = pipeline.store(run, url)
-    lam = AwsSession(run.context.target, url).client("lambda", LAMBDA_REGION)
+    lam = conn.client("lambda", LAMBDA_REGION)
     names = run.context.names.functions
     deleted, pending = [], []
     when = utc(run.clock.wall()).strftime("%Y-%m-%dT%H:%M:%SZ")

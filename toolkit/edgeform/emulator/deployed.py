@@ -14,18 +14,16 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from edgeform.aws.cloudfront import CloudFront
+from edgeform.aws.cloudfront import CloudFront, DeployedBehavior
 from edgeform.aws.functions import download_code, published_version
-from edgeform.aws.session import LAMBDA_REGION, AwsSession
+from edgeform.aws.session import LAMBDA_REGION, Connection
 from edgeform.emulator.cache import Ttls
 from edgeform.emulator.origin import BucketOrigin
 from edgeform.emulator.runtimes import EdgeLog, FunctionCode, FunctionPool, Scaling
 from edgeform.emulator.stack import EdgeBehavior, EdgeTrigger, ServedStack
 from edgeform.errors import DeployedStackError
 from edgeform.model.names import function_of
-from edgeform.model.project import ErrorResponse
 
 
 @dataclass(frozen=True)
@@ -54,13 +52,13 @@ class DeployedSource:
 
     def __init__(
         self,
-        session: AwsSession,
+        conn: Connection,
         ids: DeployedIds,
         work_dir: Path,
         log: EdgeLog,
         scaling: Scaling | None = None,
     ) -> None:
-        self.session = session
+        self.conn = conn
         self.ids = ids
         self.work_dir = work_dir
         self.log = log
@@ -74,46 +72,35 @@ class DeployedSource:
         return self._stack
 
     def _load(self) -> ServedStack:
-        cloudfront = CloudFront(self.session.client("cloudfront", LAMBDA_REGION))
-        config = cloudfront.config(self.ids.distribution_id)
-        ordered = config.get("CacheBehaviors", {}).get("Items", [])
-        behaviors = (
-            *(self._behavior(b) for b in ordered),
-            self._behavior(config["DefaultCacheBehavior"]),
-        )
+        cloudfront = CloudFront(self.conn.client("cloudfront", LAMBDA_REGION))
+        deployed = cloudfront.distribution(self.ids.distribution_id)
         return ServedStack(
-            behaviors=behaviors,
-            default_root_object=config.get("DefaultRootObject", ""),
-            origin=BucketOrigin(self.session.client("s3"), self.ids.bucket),
+            behaviors=tuple(self._behavior(b) for b in deployed.behaviors),
+            default_root_object=deployed.default_root_object,
+            origin=BucketOrigin(self.conn.client("s3"), self.ids.bucket),
             distribution_id=self.ids.distribution_id,
-            origin_domain=config["Origins"]["Items"][0]["DomainName"],
+            origin_domain=deployed.origin_domain,
             generation=1,
-            error_responses=error_responses(config),
+            error_responses=deployed.error_responses,
         )
 
-    def _behavior(self, spec: dict[str, Any]) -> EdgeBehavior:
-        associations = spec.get("LambdaFunctionAssociations", {}).get("Items", [])
+    def _behavior(self, deployed: DeployedBehavior) -> EdgeBehavior:
         triggers = {}
-        for association in associations:
-            pool = self._pool(association["LambdaFunctionARN"])
-            triggers[association["EventType"]] = EdgeTrigger(
-                association["EventType"],
+        for association in deployed.associations:
+            pool = self._pool(association.arn)
+            triggers[association.event] = EdgeTrigger(
+                association.event,
                 function_of(pool.code.name),
-                bool(association.get("IncludeBody", False)),
+                association.include_body,
                 pool,
             )
-        allowed = spec["AllowedMethods"]
         return EdgeBehavior(
-            path_pattern=spec.get("PathPattern"),
+            path_pattern=deployed.path_pattern,
             triggers=triggers,
-            allowed_methods=tuple(allowed["Items"]),
-            cached_methods=tuple(allowed.get("CachedMethods", {}).get("Items", ["GET", "HEAD"])),
-            ttls=Ttls(
-                int(spec.get("MinTTL", 0)),
-                int(spec.get("DefaultTTL", 86400)),
-                int(spec.get("MaxTTL", 31536000)),
-            ),
-            forward_query_string=bool(spec.get("ForwardedValues", {}).get("QueryString", False)),
+            allowed_methods=deployed.allowed_methods,
+            cached_methods=deployed.cached_methods,
+            ttls=Ttls(deployed.min_ttl, deployed.default_ttl, deployed.max_ttl),
+            forward_query_string=deployed.forward_query_string,
         )
 
     def _pool(self, qualified_arn: str) -> FunctionPool:
@@ -124,7 +111,7 @@ class DeployedSource:
         return self._pools[qualified_arn]
 
     def _download(self, qualified_arn: str) -> FunctionCode:
-        lam = self.session.client("lambda", LAMBDA_REGION)
+        lam = self.conn.client("lambda", LAMBDA_REGION)
         version, location = published_version(lam, qualified_arn)
         code_id = hashlib.sha256(version.code_sha256.encode()).hexdigest()[:12]
         folder = self.work_dir / f"{version.function_name}-{version.version}-{code_id}"
@@ -145,18 +132,3 @@ class DeployedSource:
     async def close(self) -> None:
         pools, self._pools = self._pools, {}
         await asyncio.gather(*(pool.close() for pool in pools.values()))
-
-
-def error_responses(config: dict[str, Any]) -> tuple[ErrorResponse, ...]:
-    """The distribution's custom error responses as CloudFront's API returns them (its
-    ResponseCode is a string there; an empty one means none)."""
-    items = config.get("CustomErrorResponses", {}).get("Items", [])
-    return tuple(
-        ErrorResponse(
-            int(item["ErrorCode"]),
-            item.get("ResponsePagePath") or None,
-            int(item["ResponseCode"]) if item.get("ResponseCode") else None,
-            int(item["ErrorCachingMinTTL"]) if "ErrorCachingMinTTL" in item else None,
-        )
-        for item in items
-    )

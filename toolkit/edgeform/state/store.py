@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from edgeform.aws.boundary import GuardedClient
-from edgeform.aws.s3 import get_object
+from edgeform.aws.s3 import delete_key, get_object, list_keys, put_json
 from edgeform.errors import AwsError, StateUnreadableError
 from edgeform.model.context import StageContext
 from edgeform.model.project import Project, Target
@@ -236,11 +236,9 @@ class BucketStore:
 
     def stages(self) -> list[StoredStage]:
         names_by_slug: dict[str, set[str]] = {}
-        paginator = self.s3.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
-            for item in page.get("Contents", []):
-                slug, _, name = item["Key"][len(self.prefix) :].partition("/")
-                names_by_slug.setdefault(slug, set()).add(name)
+        for key in list_keys(self.s3, self.bucket, self.prefix):
+            slug, _, name = key[len(self.prefix) :].partition("/")
+            names_by_slug.setdefault(slug, set()).add(name)
         found = []
         names_by_slug.pop(PENDING_FOLDER, None)
         for slug, names in sorted(names_by_slug.items()):
@@ -258,18 +256,13 @@ class BucketStore:
         return _state(self._get(key), f"s3://{self.bucket}/{key}")
 
     def put_record(self, record: StageRecord) -> None:
-        self.s3.put_object(
-            Bucket=self.bucket,
-            Key=self._key(record.slug, RECORD_FILE),
-            Body=record.encode(),
-            ContentType="application/json",
-        )
+        put_json(self.s3, self.bucket, self._key(record.slug, RECORD_FILE), record.encode())
 
     def forget(self, slug: str) -> None:
         """After a destroy: the record, and the state Terraform leaves behind empty."""
         if outputs_of(self.state(slug)) is None:
-            self.s3.delete_object(Bucket=self.bucket, Key=self._key(slug, STATE_FILE))
-        self.s3.delete_object(Bucket=self.bucket, Key=self._key(slug, RECORD_FILE))
+            delete_key(self.s3, self.bucket, self._key(slug, STATE_FILE))
+        delete_key(self.s3, self.bucket, self._key(slug, RECORD_FILE))
 
     def lock(self, slug: str) -> LockInfo | None:
         data = self._get(self._key(slug, STATE_FILE + LOCK_SUFFIX))
@@ -278,35 +271,27 @@ class BucketStore:
     def pending(self) -> list[PendingFunction]:
         prefix = f"{self.prefix}{PENDING_FOLDER}/"
         found = []
-        paginator = self.s3.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
-            for item in page.get("Contents", []):
-                data = self._get(item["Key"])
-                record = decode_pending(data) if data is not None else None
-                if record is not None:
-                    found.append(record)
+        for key in list_keys(self.s3, self.bucket, prefix):
+            data = self._get(key)
+            record = decode_pending(data) if data is not None else None
+            if record is not None:
+                found.append(record)
         return sorted(found, key=lambda p: p.function)
 
     def pending_names(self) -> set[str]:
         """What is pending, from the records' keys alone: one LIST, no GET."""
         prefix = f"{self.prefix}{PENDING_FOLDER}/"
-        paginator = self.s3.get_paginator("list_objects_v2")
         return {
-            item["Key"].removeprefix(prefix).removesuffix(".json")
-            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix)
-            for item in page.get("Contents", [])
+            key.removeprefix(prefix).removesuffix(".json")
+            for key in list_keys(self.s3, self.bucket, prefix)
         }
 
     def put_pending(self, pending: PendingFunction) -> None:
-        self.s3.put_object(
-            Bucket=self.bucket,
-            Key=self._key(PENDING_FOLDER, f"{pending.function}.json"),
-            Body=pending.encode(),
-            ContentType="application/json",
-        )
+        key = self._key(PENDING_FOLDER, f"{pending.function}.json")
+        put_json(self.s3, self.bucket, key, pending.encode())
 
     def drop_pending(self, function: str) -> None:
-        self.s3.delete_object(Bucket=self.bucket, Key=self._key(PENDING_FOLDER, f"{function}.json"))
+        delete_key(self.s3, self.bucket, self._key(PENDING_FOLDER, f"{function}.json"))
 
 
 def stage_store(
