@@ -16,6 +16,7 @@ from edgeform.model.project import Target
 from edgeform.model.state import StateBucket
 from edgeform.state.pending import PendingFunction
 from edgeform.state.store import BucketStore
+from tests.fakes import Terminal
 
 STATE = StateBucket("edgeform-store-test", "us-east-1")
 
@@ -76,13 +77,6 @@ def test_bootstrap_expires_old_state_versions_and_keeps_the_owners_rules(s3):
         for step in bootstrap_state_bucket(s3, STATE.bucket, STATE.region)
     }
     assert again["old versions expire"] is False
-
-
-class Terminal(io.StringIO):
-    """A fake terminal (the one fake the standards allow besides a clock and a sleep)."""
-
-    def isatty(self) -> bool:
-        return True
 
 
 @pytest.mark.parametrize("on_terminal", [True, False])

@@ -17,6 +17,7 @@ from edgeform import __version__
 from edgeform.cli import cli
 from edgeform.cli.options import DEFAULT_SOURCE
 from edgeform.console import wants_color
+from tests.fakes import Terminal
 
 ANSI = "\x1b["
 
@@ -195,10 +196,6 @@ def test_a_blank_stage_is_still_refused(run):
 def test_no_colour_off_a_terminal_or_with_no_color(run):
     result = run("render", "--stage", "main")
     assert ANSI not in result.output
-
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
 
     assert wants_color(Terminal(), {})
     assert not wants_color(Terminal(), {"NO_COLOR": ""})

@@ -9,13 +9,10 @@ import pytest
 from edgeform.clock import Clock, Poll, wait_until
 from edgeform.console import Console, table
 from edgeform.errors import WaitTimeoutError
+from tests.fakes import Terminal
 
 
 def test_progress_bar_on_a_terminal_and_nothing_elsewhere():
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
-
     terminal = Terminal()
     with Console(json_output=False, color=True, err=terminal).progress(2, "uploading") as step:
         step("a.html")

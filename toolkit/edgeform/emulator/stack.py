@@ -14,7 +14,7 @@ from edgeform.emulator.cache import Ttls
 from edgeform.emulator.origin import Origin
 from edgeform.emulator.runtimes import FunctionPool
 from edgeform.model.lambda_edge import EventType
-from edgeform.model.project import ErrorResponse
+from edgeform.model.project import ErrorResponse, error_response_for
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class ServedStack:
     error_responses: tuple[ErrorResponse, ...] = ()  # the distribution's custom error responses
 
     def error_response(self, status: int) -> ErrorResponse | None:
-        return next((e for e in self.error_responses if e.error_code == status), None)
+        return error_response_for(self.error_responses, status)
 
 
 class StackSource(Protocol):

@@ -97,6 +97,11 @@ class ErrorResponse:
     error_caching_min_ttl: int | None = None  # None: CloudFront's default, 10 s
 
 
+def error_response_for(responses: tuple[ErrorResponse, ...], status: int) -> ErrorResponse | None:
+    """The custom error response that replaces `status`, if one does (one per error code)."""
+    return next((e for e in responses if e.error_code == status), None)
+
+
 @dataclass(frozen=True)
 class Target:
     """Where a stage is deployed: the embedded AWS endpoint or a real account."""
@@ -142,7 +147,7 @@ class Project:
     custom_error_responses: tuple[ErrorResponse, ...] = ()
 
     def error_response(self, status: int) -> ErrorResponse | None:
-        return next((e for e in self.custom_error_responses if e.error_code == status), None)
+        return error_response_for(self.custom_error_responses, status)
 
     @property
     def all_behaviors(self) -> tuple[Behavior, ...]:
