@@ -412,7 +412,7 @@ class EdgeformFile(Table):
     default_behavior: Annotated[
         Annotated[DefaultBehaviorTable, AfterValidator(rules.behavior)],
         Field(description="The cache behavior for every path no [[behaviors]] entry matches."),
-    ] = DefaultBehaviorTable()
+    ] = DefaultBehaviorTable.model_construct()  # no validator of its own: see Table
     behaviors: Annotated[
         list[Annotated[BehaviorTable, AfterValidator(rules.behavior)]],
         AfterValidator(rules.unique_patterns),
