@@ -15,6 +15,9 @@ that shows the AWS behaviour it restores; a new API's patches are a new module, 
   bucket that does not exist), served by the
   endpoint itself under `/_edgeform/lambda-code/`, so `edgeform serve --from-stage` can read
   back the code of the version a trigger is wired to;
+- cache, origin request and response headers policies exist (moto has none): created, read,
+  listed (AWS's managed ones too), updated and deleted with ETags, refused while a behavior
+  uses them; a distribution may name only policies that exist (policies.py);
 - invalidations report `Completed` (moto says "COMPLETED", which boto3's waiter never matches);
 - a function version once wired to a distribution is replicated: deleting it (or its function)
   fails with Lambda's `InvalidParameterValueException` ("... because it is a replicated
@@ -38,7 +41,7 @@ MOTO_VERSION: Final = "5.2.5"
 def apply(deploy_delay_seconds: float, replica_seconds: float = 0.0) -> None:
     import moto
 
-    from edgeform.localcloud.patches import awslambda, cloudfront, replicas, s3
+    from edgeform.localcloud.patches import awslambda, cloudfront, policies, replicas, s3
 
     if moto.__version__ != MOTO_VERSION:
         raise RuntimeError(
@@ -46,6 +49,7 @@ def apply(deploy_delay_seconds: float, replica_seconds: float = 0.0) -> None:
             f"found {moto.__version__}; reinstall edgeform"
         )
     cloudfront.apply(deploy_delay_seconds)
+    policies.apply()
     awslambda.apply()
     s3.apply()
     replicas.apply(replica_seconds)
