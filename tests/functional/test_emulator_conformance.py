@@ -334,3 +334,34 @@ def test_a_uri_cannot_reach_outside_the_site(fresh):
         reply = fresh.request(path)
         assert reply.status == 403, path
         assert b"[project]" not in reply.body
+
+
+# --- cache policies (Developer Guide, "Understand cache policies": the values in the cache key
+# are included in requests to the origin; others are neither) -----------------------------
+
+
+def test_the_cache_policy_keys_and_forwards_what_it_names_and_nothing_else(fresh):
+    import json
+
+    def get(variant: str, query: str, language: str = "de") -> object:
+        return fresh.request(
+            f"/policy/a.js?or=echo-request&{query}",
+            headers={
+                "X-Variant": variant,
+                "Accept-Language": language,
+                "Cookie": "session=1; theme=dark",
+            },
+        )
+
+    first = get("a", "v=1&other=2")
+    assert first.x_cache == GENERATED
+    seen = json.loads(first.body)
+    assert seen["headers"]["x-variant"] == ["a"]
+    assert seen["headers"]["cookie"] == ["session=1"]
+    assert "accept-language" not in seen["headers"]
+    assert seen["querystring"] == "or=echo-request&v=1"
+    # Neither an unnamed header nor an unnamed query string splits the cache...
+    assert get("a", "v=1&other=3", language="en").x_cache == HIT
+    # ...a named header or query string does.
+    assert get("b", "v=1&other=2").x_cache == GENERATED
+    assert get("a", "v=2&other=2").x_cache == GENERATED

@@ -42,6 +42,7 @@ def config_edit(old: str, new: str):
     return lambda root: edit(root / "edgeform.toml", old, new)
 
 
+POLICY = "[cache_policies.site]\n"  # one of the project's own, for the policy rules
 REDIRECT = 'source = "functions/redirect"\nruntime = "python3.12"'
 REDIRECT_TRIGGER = '{ event = "viewer-request", function = "redirect" },'
 SECURITY_TRIGGER = 'function = "security-headers" }'
@@ -223,6 +224,29 @@ ERRORS = [
         lambda r: node_function(r, "nodejs22.x", NODE_SYNTAX_ERROR),
         "functions/edge/index.js",
         "retur ",
+    ),
+    (
+        "LE601",
+        config_edit(
+            "[default_behavior]", POLICY + "cookies = [" + '"c", ' * 11 + "]\n\n[default_behavior]"
+        ),
+        "edgeform.toml",
+        "cookies = ",
+    ),
+    (
+        "LE602",
+        config_edit(
+            "[default_behavior]",
+            POLICY + 'max_ttl = 0\ndefault_ttl = 0\nheaders = ["Origin"]\n\n[default_behavior]',
+        ),
+        "edgeform.toml",
+        "headers = ",
+    ),
+    (
+        "LE603",
+        config_edit("[default_behavior]", '[default_behavior]\ncache_policy = "Cachingoptimized"'),
+        "edgeform.toml",
+        "Cachingoptimized",
     ),
 ]
 

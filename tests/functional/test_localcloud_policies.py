@@ -118,6 +118,7 @@ def test_a_policy_in_use_cannot_be_deleted_and_a_missing_one_cannot_be_used(clou
         "DistributionConfig"
     ]["DefaultCacheBehavior"]
     assert behavior["CachePolicyId"] == policy_id
+    assert "ForwardedValues" not in behavior  # the legacy settings go with a cache policy
     with pytest.raises(ClientError) as in_use:
         cloudfront.delete_cache_policy(Id=policy_id, IfMatch=made["ETag"])
     assert code(in_use) == ("CachePolicyInUse", 409)

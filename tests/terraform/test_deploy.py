@@ -211,6 +211,55 @@ def served_from_stage(project, stage: str):
         process.wait(10)
 
 
+CACHE_POLICIES = """
+[cache_policies.keyed]
+default_ttl = 60
+headers = ["CloudFront-Viewer-Country"]
+cookies = ["session"]
+query_strings = ["page"]
+
+[[behaviors]]
+path_pattern = "/keyed/*"
+cache_policy = "keyed"
+
+[[behaviors]]
+path_pattern = "/live/*"
+cache_policy = "CachingDisabled"
+viewer_protocol_policy = "https-only"
+"""
+
+
+def test_cache_policies_are_made_attached_read_back_and_plan_clean(project, first):
+    """A policy of the project's own becomes an aws_cloudfront_cache_policy the behavior
+    names by ID; AWS's managed CachingDisabled is attached by its published ID (Developer
+    Guide, "Use managed cache policies"); a plan right after changes nothing; dropping them
+    deletes the project's policy after the behavior lets go of it."""
+    config = project.root / "edgeform.toml"
+    original = config.read_text()
+    config.write_text(original + CACHE_POLICIES)
+    try:
+        added = project.deploy()["plan"]["add"]
+        assert "aws_cloudfront_cache_policy.keyed" in added
+        project.edgeform("plan", "--stage", "main", expect=0)
+        cloudfront = project.client("cloudfront")
+        behaviors = cloudfront.get_distribution_config(Id=first["outputs"]["distribution_id"])[
+            "DistributionConfig"
+        ]["CacheBehaviors"]["Items"]
+        ids = {b["PathPattern"]: b["CachePolicyId"] for b in behaviors}
+        assert ids["/live/*"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # CachingDisabled
+        made = cloudfront.get_cache_policy(Id=ids["/keyed/*"])["CachePolicy"]["CachePolicyConfig"]
+        assert made["Name"] == "edgeform-demo--main--keyed"
+        key = made["ParametersInCacheKeyAndForwardedToOrigin"]
+        assert key["HeadersConfig"]["Headers"]["Items"] == ["CloudFront-Viewer-Country"]
+        assert key["QueryStringsConfig"]["QueryStrings"]["Items"] == ["page"]
+        assert key["CookiesConfig"]["Cookies"]["Items"] == ["session"]
+        assert all("ForwardedValues" not in b for b in behaviors)
+    finally:
+        config.write_text(original)
+    removed = project.deploy()["plan"]["destroy"]
+    assert removed == ["aws_cloudfront_cache_policy.keyed"]
+
+
 def test_a_function_change_reaches_cloudfront_in_one_deploy(project, first):
     source = project.root / "functions" / "redirect" / "app.py"
     source.write_text(source.read_text() + "\n# a change\n")

@@ -239,8 +239,12 @@ def test_no_role_is_made_or_given_policies_without_the_boundary_condition(policy
 
 
 READS = ("Get", "List", "Describe", "Filter")
-OAC_ACTIONS = {
-    f"cloudfront:{verb}OriginAccessControl" for verb in ("Create", "Get", "Update", "Delete")
+# Origin access controls and cache policies take no tags (CloudFront's TagResource takes
+# distributions and streaming distributions only): their actions are limited by resource type.
+UNTAGGABLE = {
+    f"cloudfront:{verb}{kind}"
+    for verb in ("Create", "Get", "Update", "Delete")
+    for kind in ("OriginAccessControl", "CachePolicy")
 }
 
 
@@ -251,8 +255,11 @@ def test_no_write_action_has_a_wildcard_and_cloudfront_writes_need_a_tag(policy)
             if "*" in verb:
                 assert verb.startswith(READS), action
             is_read = verb.startswith(READS)
-            if action.startswith("cloudfront:") and not is_read and action not in OAC_ACTIONS:
+            if action.startswith("cloudfront:") and not is_read and action not in UNTAGGABLE:
                 assert "Condition" in statement, action
+            if action in UNTAGGABLE:
+                assert all(":cloudfront::" in r for r in statement["Resource"]), action
+            if action.startswith("cloudfront:") and not is_read:
                 assert statement["Resource"] != ["*"], action
 
 

@@ -11,6 +11,13 @@ from typing import Any, Final
 from edgeform.aws.boundary import GuardedClient
 from edgeform.errors import AwsError
 from edgeform.model.lambda_edge import EVENT_TYPES, EventType
+from edgeform.model.policies import (
+    ALL,
+    NONE,
+    CachePolicy,
+    Selection,
+    managed_cache_policy_by_id,
+)
 from edgeform.model.project import ErrorResponse
 
 # Past this many paths one wildcard is cheaper (AWS bills invalidation paths) and as quick.
@@ -35,10 +42,7 @@ class DeployedBehavior:
     associations: tuple[Association, ...]
     allowed_methods: tuple[str, ...]
     cached_methods: tuple[str, ...]
-    min_ttl: int
-    default_ttl: int
-    max_ttl: int
-    forward_query_string: bool
+    cache_policy: CachePolicy
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,15 @@ class CloudFront:
         return associations_of(self._config(distribution_id))
 
     def distribution(self, distribution_id: str) -> DeployedDistribution:
-        return distribution_of(self._config(distribution_id))
+        return distribution_of(self._config(distribution_id), self.cache_policy)
+
+    def cache_policy(self, policy_id: str) -> CachePolicy:
+        """A cache policy by ID: AWS's managed ones from the model, the others read."""
+        managed = managed_cache_policy_by_id(policy_id)
+        if managed is not None:
+            return managed
+        got = self.client.get_cache_policy(Id=policy_id)
+        return cache_policy_of(got["CachePolicy"]["CachePolicyConfig"])
 
     def disable(self, distribution_id: str) -> bool:
         """Disable the distribution (AWS deletes only disabled, deployed ones). False when it
@@ -153,29 +165,68 @@ def _event(name: str) -> EventType:
     )
 
 
-def distribution_of(config: dict[str, Any]) -> DeployedDistribution:
-    """Pure: a distribution config, as CloudFront's API returns it, typed."""
+def distribution_of(
+    config: dict[str, Any], policy: Callable[[str], CachePolicy]
+) -> DeployedDistribution:
+    """A distribution config, as CloudFront's API returns it, typed; `policy` reads a cache
+    policy by ID."""
     return DeployedDistribution(
-        behaviors=tuple(_behavior(b) for b in _behaviors(config)),
+        behaviors=tuple(_behavior(b, policy) for b in _behaviors(config)),
         default_root_object=str(config.get("DefaultRootObject", "")),
         origin_domain=str(config["Origins"]["Items"][0]["DomainName"]),
         error_responses=error_responses_of(config),
     )
 
 
-def _behavior(spec: dict[str, Any]) -> DeployedBehavior:
+def _behavior(spec: dict[str, Any], policy: Callable[[str], CachePolicy]) -> DeployedBehavior:
     allowed = spec["AllowedMethods"]
     pattern = spec.get("PathPattern")
+    policy_id = spec.get("CachePolicyId")
     return DeployedBehavior(
         path_pattern=pattern,
         associations=_associations(pattern, spec),
         allowed_methods=tuple(allowed["Items"]),
         cached_methods=tuple(allowed.get("CachedMethods", {}).get("Items", ["GET", "HEAD"])),
-        min_ttl=int(spec.get("MinTTL", 0)),
-        default_ttl=int(spec.get("DefaultTTL", 86400)),
-        max_ttl=int(spec.get("MaxTTL", 31536000)),
-        forward_query_string=bool(spec.get("ForwardedValues", {}).get("QueryString", False)),
+        cache_policy=policy(policy_id) if policy_id else _legacy_policy(spec),
     )
+
+
+def _legacy_policy(spec: dict[str, Any]) -> CachePolicy:
+    """A behavior of the legacy cache settings (a stage deployed by an older edgeform)."""
+    query = bool(spec.get("ForwardedValues", {}).get("QueryString", False))
+    return CachePolicy(
+        "legacy",
+        int(spec.get("MinTTL", 0)),
+        int(spec.get("DefaultTTL", 86400)),
+        int(spec.get("MaxTTL", 31536000)),
+        query_strings=ALL if query else NONE,
+        legacy=True,
+    )
+
+
+def cache_policy_of(config: dict[str, Any]) -> CachePolicy:
+    """Pure: a CachePolicyConfig as CloudFront's API returns it, typed."""
+    key = config.get("ParametersInCacheKeyAndForwardedToOrigin") or {}
+    headers = key.get("HeadersConfig") or {}
+    return CachePolicy(
+        str(config.get("Name", "")),
+        int(config.get("MinTTL", 0)),
+        int(config.get("DefaultTTL", 86400)),
+        int(config.get("MaxTTL", 31536000)),
+        tuple((headers.get("Headers") or {}).get("Items") or ()),
+        _selection(key.get("CookiesConfig") or {}, "Cookie", "Cookies"),
+        _selection(key.get("QueryStringsConfig") or {}, "QueryString", "QueryStrings"),
+        bool(key.get("EnableAcceptEncodingGzip", False)),
+        bool(key.get("EnableAcceptEncodingBrotli", False)),
+    )
+
+
+def _selection(config: dict[str, Any], stem: str, items: str) -> Selection:
+    behavior = str(config.get(f"{stem}Behavior", "none"))
+    names = tuple((config.get(items) or {}).get("Items") or ())
+    if behavior in ("whitelist", "allExcept"):
+        return Selection("whitelist" if behavior == "whitelist" else "allExcept", names)
+    return ALL if behavior == "all" else NONE
 
 
 def error_responses_of(config: dict[str, Any]) -> tuple[ErrorResponse, ...]:

@@ -20,6 +20,7 @@ class ParseContext:
     functions: frozenset[str] = frozenset()
     targets: frozenset[str] = frozenset()
     config: Mapping[str, Any] = field(default_factory=dict)
+    cache_policies: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, info: ValidationInfo) -> ParseContext:
@@ -39,4 +40,5 @@ class ParseContext:
             functions=frozenset(table(data.get("functions"))),
             targets=frozenset(table(data.get("targets"))),
             config=table(data.get("config")),
+            cache_policies=frozenset(table(data.get("cache_policies"))),
         )

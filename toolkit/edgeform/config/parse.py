@@ -7,6 +7,7 @@ raw TOML or CLI arguments. Every mistake is collected and reported as
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -16,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 from edgeform.config.context import ParseContext
 from edgeform.errors import ConfigError, ConfigProblem
 from edgeform.model.lambda_edge import EVENT_TYPES
+from edgeform.model.policies import ALL, NONE, CachePolicy, Selection, managed_cache_policy
 from edgeform.model.project import (
     CONFIG_FILE,
+    LEGACY_CACHE_POLICY,
     Behavior,
     ErrorResponse,
     Function,
@@ -30,6 +33,7 @@ from edgeform.model.state import StateBucket, parse_duration
 
 if TYPE_CHECKING:
     from edgeform.config.schema import (
+        CachePolicyTable,
         DefaultBehaviorTable,
         EdgeformFile,
         FunctionTable,
@@ -90,6 +94,7 @@ def parse_project(data: Mapping[str, Any], config_file: Path) -> Project:
 def _project(table: EdgeformFile, config_file: Path) -> Project:
     root = config_file.parent
     spec = table.project
+    policies = {name: _cache_policy(name, p) for name, p in table.cache_policies.items()}
     return Project(
         root=root,
         config_file=config_file,
@@ -104,8 +109,8 @@ def _project(table: EdgeformFile, config_file: Path) -> Project:
         functions=MappingProxyType(
             {name: _function(name, f, root) for name, f in table.functions.items()}
         ),
-        default_behavior=_behavior(table.default_behavior, None),
-        behaviors=tuple(_behavior(b, b.path_pattern) for b in table.behaviors),
+        default_behavior=_behavior(table.default_behavior, None, policies),
+        behaviors=tuple(_behavior(b, b.path_pattern, policies) for b in table.behaviors),
         targets=MappingProxyType(_targets(table.targets)),
         default_target=spec.default_target,
         stages=MappingProxyType(
@@ -114,6 +119,7 @@ def _project(table: EdgeformFile, config_file: Path) -> Project:
                 for name, stage in table.stages.items()
             }
         ),
+        cache_policies=MappingProxyType(policies),
         custom_error_responses=tuple(
             ErrorResponse(
                 e.error_code, e.response_page_path, e.response_code, e.error_caching_min_ttl
@@ -128,21 +134,79 @@ def _function(name: str, spec: FunctionTable, root: Path) -> Function:
     return Function(name, source, spec.runtime, spec.handler, spec.memory, spec.timeout)
 
 
-def _behavior(spec: DefaultBehaviorTable, pattern: str | None) -> Behavior:
+def _behavior(
+    spec: DefaultBehaviorTable, pattern: str | None, policies: Mapping[str, CachePolicy]
+) -> Behavior:
     triggers = sorted(
         (Trigger(t.event, t.function, t.include_body) for t in spec.triggers),
         key=lambda t: EVENT_TYPES.index(t.event),
     )
+    allowed = tuple(spec.allowed_methods)
+    # CloudFront caches GET and HEAD, plus OPTIONS when it is allowed, unless the key says.
+    cached = ("GET", "HEAD", "OPTIONS") if "OPTIONS" in allowed else ("GET", "HEAD")
     return Behavior(
         pattern,
         tuple(triggers),
-        tuple(spec.allowed_methods),
+        allowed,
         spec.compress,
-        spec.forward_query_string,
+        _behavior_policy(spec, policies),
+        tuple(spec.cached_methods) if spec.cached_methods is not None else cached,
+        spec.viewer_protocol_policy,
+    )
+
+
+def _behavior_policy(
+    spec: DefaultBehaviorTable, policies: Mapping[str, CachePolicy]
+) -> CachePolicy:
+    """The behavior's cache policy: named (managed or the project's), or the one edgeform
+    makes from the legacy keys, named by its settings (behaviors alike share it)."""
+    if spec.cache_policy is not None:
+        return policies.get(spec.cache_policy) or _managed(spec.cache_policy)
+    settings = (
+        spec.min_ttl if spec.min_ttl is not None else LEGACY_CACHE_POLICY.min_ttl,
+        spec.default_ttl if spec.default_ttl is not None else LEGACY_CACHE_POLICY.default_ttl,
+        spec.max_ttl if spec.max_ttl is not None else LEGACY_CACHE_POLICY.max_ttl,
+        spec.forward_query_string is not False,
+        spec.compress,
+    )
+    digest = hashlib.sha256(repr(settings).encode()).hexdigest()[:8]
+    return CachePolicy(
+        f"legacy-{digest}",
+        settings[0],
+        settings[1],
+        settings[2],
+        query_strings=ALL if settings[3] else NONE,
+        gzip=spec.compress,
+        brotli=spec.compress,
+        legacy=True,
+    )
+
+
+def _managed(name: str) -> CachePolicy:
+    found = managed_cache_policy(name)
+    assert found is not None, name  # the schema's rule let only policies that exist through
+    return found
+
+
+def _cache_policy(name: str, spec: CachePolicyTable) -> CachePolicy:
+    return CachePolicy(
+        name,
         spec.min_ttl,
         spec.default_ttl,
         spec.max_ttl,
+        tuple(spec.headers),
+        _selection(spec.cookies),
+        _selection(spec.query_strings),
+        spec.enable_accept_encoding_gzip,
+        spec.enable_accept_encoding_brotli,
+        comment=spec.comment,
     )
+
+
+def _selection(value: str | list[str]) -> Selection:
+    if isinstance(value, list):
+        return Selection("whitelist", tuple(value))
+    return ALL if value == "all" else NONE
 
 
 def _targets(specs: Mapping[str, TargetTable]) -> dict[str, Target]:

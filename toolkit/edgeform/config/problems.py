@@ -167,14 +167,19 @@ def _model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _hint(annotation: Any, field: FieldInfo | None) -> Hint | None:
+    """The key's Hint: in its field's metadata, or in the Annotated types it is made of
+    (through an optional's one member)."""
     found = [m for m in (field.metadata if field else ()) if isinstance(m, Hint)]
-    while get_origin(annotation) is Annotated or get_origin(annotation) in (
-        Union,
-        types.UnionType,
-    ):
-        args = get_args(annotation)
-        found += [m for m in args[1:] if isinstance(m, Hint)]
-        annotation = args[0] if get_origin(annotation) is Annotated else _strip(annotation)
-        if get_origin(annotation) in (Union, types.UnionType):
+    while True:
+        if get_origin(annotation) is Annotated:
+            args = get_args(annotation)
+            found += [m for m in args[1:] if isinstance(m, Hint)]
+            annotation = args[0]
+        elif get_origin(annotation) in (Union, types.UnionType):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                break
+            annotation = members[0]
+        else:
             break
     return found[0] if found else None

@@ -29,6 +29,7 @@ def json_schema() -> dict[str, Any]:
 
     schema = EdgeformFile.model_json_schema()
     _closed(schema)
+    _no_null(schema)
     return {"$schema": DIALECT, **schema}
 
 
@@ -47,6 +48,26 @@ def _closed(node: Any) -> None:
 
 def json_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _no_null(node: Any) -> None:
+    """TOML has no null: an optional key is one left out, so `X | None` is `X` here."""
+    if isinstance(node, dict):
+        options = node.get("anyOf")
+        if isinstance(options, list) and {"type": "null"} in options:
+            kept = [o for o in options if o != {"type": "null"}]
+            del node["anyOf"]
+            if len(kept) == 1:
+                node.update(kept[0])
+            else:
+                node["anyOf"] = kept
+            if node.get("default", 0) is None:
+                del node["default"]
+        for value in node.values():
+            _no_null(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_null(value)
 
 
 def markdown() -> str:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from edgeform.config.schema import (
         BehaviorTable,
+        CachePolicyTable,
         ErrorResponseTable,
         FunctionTable,
         TargetTable,
@@ -259,19 +260,15 @@ def triggers(items: list[TriggerTable]) -> list[TriggerTable]:
                 "LE106",
             )
         )
-    first: dict[str, int] = {}
-    for i, trigger in enumerate(items):
-        if trigger.event in first:
-            j = first[trigger.event]
-            problems.append(
-                Problem(
-                    f"{trigger.event} already runs {items[j].function!r} (triggers[{j}])",
-                    "CloudFront allows one function per event of a behavior: remove one",
-                    "LE105",
-                    at=f"[{i}].event",
-                )
-            )
-        first.setdefault(trigger.event, i)
+    problems += [
+        Problem(
+            f"{items[i].event} already runs {items[j].function!r} (triggers[{j}])",
+            "CloudFront allows one function per event of a behavior: remove one",
+            "LE105",
+            at=f"[{i}].event",
+        )
+        for i, j in _repeats([t.event for t in items])
+    ]
     if problems:
         refuse(*problems)
     return items
@@ -300,35 +297,74 @@ def behavior(table: BehaviorTable) -> BehaviorTable:
         for i, trigger in enumerate(table.triggers)
         if trigger.include_body and "POST" not in table.allowed_methods
     ]
-    ttls = [table.min_ttl, table.default_ttl, table.max_ttl]
-    if not ttls[0] <= ttls[1] <= ttls[2]:
-        problems.append(
-            Problem(
-                f"TTLs {ttls} are not in order",
-                "make 0 <= min_ttl <= default_ttl <= max_ttl",
-                at="default_ttl",
+    problems += _legacy_or_policy(table)
+    if table.cached_methods is not None:
+        allowed = "OPTIONS" in table.allowed_methods
+        if table.cached_methods not in (["GET", "HEAD"], ["GET", "HEAD", "OPTIONS"]) or (
+            "OPTIONS" in table.cached_methods and not allowed
+        ):
+            problems.append(
+                Problem(
+                    f"{table.cached_methods} is not a set CloudFront caches here",
+                    '["GET", "HEAD"], or ["GET", "HEAD", "OPTIONS"] when OPTIONS is allowed',
+                    at="cached_methods",
+                )
             )
-        )
     if problems:
         refuse(*problems)
     return table
 
 
-def unique_patterns(behaviors: list[BehaviorTable]) -> list[BehaviorTable]:
-    first: dict[str, int] = {}
-    problems = []
-    for i, item in enumerate(behaviors):
-        if item.path_pattern in first:
-            problems.append(
-                Problem(
-                    f"{item.path_pattern!r} is already used by "
-                    f"behaviors[{first[item.path_pattern]}]",
-                    "each path pattern may appear once: merge the two behaviors",
-                    "LE109",
-                    at=f"[{i}].path_pattern",
-                )
+def _legacy_or_policy(table: BehaviorTable) -> list[Problem]:
+    """The legacy keys make edgeform's own cache policy; with a cache_policy they mean nothing
+    (CloudFront takes a behavior's TTLs and forwarding from its cache policy alone)."""
+    given = [key for key in LEGACY_KEYS if getattr(table, key) is not None]
+    if table.cache_policy is not None and given:
+        return [
+            Problem(
+                f"{', '.join(given)} and cache_policy both set; the cache policy decides",
+                f"put them in [cache_policies.{table.cache_policy}], or drop cache_policy",
+                "LE603",
+                at=given[0],
             )
-        first.setdefault(item.path_pattern, i)
+        ]
+    ttls = [
+        table.min_ttl if table.min_ttl is not None else 0,
+        table.default_ttl if table.default_ttl is not None else 86400,
+        table.max_ttl if table.max_ttl is not None else 31536000,
+    ]
+    if not ttls[0] <= ttls[1] <= ttls[2]:
+        return [
+            Problem(
+                f"TTLs {ttls} are not in order",
+                "make 0 <= min_ttl <= default_ttl <= max_ttl",
+                at="default_ttl",
+            )
+        ]
+    return []
+
+
+def _repeats(values: list[Any]) -> list[tuple[int, int]]:
+    """(index, index of its first occurrence) for every value seen before."""
+    first: dict[Any, int] = {}
+    found = []
+    for i, value in enumerate(values):
+        if value in first:
+            found.append((i, first[value]))
+        first.setdefault(value, i)
+    return found
+
+
+def unique_patterns(behaviors: list[BehaviorTable]) -> list[BehaviorTable]:
+    problems = [
+        Problem(
+            f"{behaviors[i].path_pattern!r} is already used by behaviors[{j}]",
+            "each path pattern may appear once: merge the two behaviors",
+            "LE109",
+            at=f"[{i}].path_pattern",
+        )
+        for i, j in _repeats([b.path_pattern for b in behaviors])
+    ]
     if problems:
         refuse(*problems)
     return behaviors
@@ -346,21 +382,96 @@ def error_response(table: ErrorResponseTable) -> ErrorResponseTable:
 
 
 def unique_error_codes(items: list[ErrorResponseTable]) -> list[ErrorResponseTable]:
-    seen: set[int] = set()
-    problems = []
-    for i, item in enumerate(items):
-        if item.error_code in seen:
-            problems.append(
-                Problem(
-                    f"{item.error_code} has a custom error response already",
-                    "keep one [[custom_error_responses]] per error_code",
-                    at=f"[{i}].error_code",
-                )
-            )
-        seen.add(item.error_code)
+    problems = [
+        Problem(
+            f"{items[i].error_code} has a custom error response already",
+            "keep one [[custom_error_responses]] per error_code",
+            at=f"[{i}].error_code",
+        )
+        for i, _ in _repeats([item.error_code for item in items])
+    ]
     if problems:
         refuse(*problems)
     return items
+
+
+# CloudFront's quotas on a cache policy (Developer Guide, "Quotas on policies"): 10 headers,
+# 10 cookies and 10 query strings in its cache key.
+POLICY_KEY_ITEMS_MAX: Final = 10
+SELECTION_WORDS: Final = ("none", "all")
+
+
+def selection(value: Any) -> Any:
+    """`"none"`, `"all"`, or an array of names (at most 10): cookies or query strings."""
+    if value in SELECTION_WORDS:
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+        if len(value) > POLICY_KEY_ITEMS_MAX:
+            refuse_one(
+                f"{len(value)} names; CloudFront allows {POLICY_KEY_ITEMS_MAX} in a policy",
+                'keep the ones the origin needs, or use "all"',
+                "LE601",
+            )
+        return value
+    refuse_one(
+        f'expected "none", "all" or an array of names, got {describe(value)}',
+        'write "none", "all", or ["name", ...]',
+    )
+    return None  # not reached: refuse_one raises
+
+
+def cache_policy(table: CachePolicyTable) -> CachePolicyTable:
+    """TTLs in order; no cache key when caching is disabled (CloudFront refuses one)."""
+    problems = []
+    ttls = [table.min_ttl, table.default_ttl, table.max_ttl]
+    if not ttls[0] <= ttls[1] <= ttls[2]:
+        problems.append(
+            Problem(
+                f"TTLs {ttls} are not in order",
+                "make 0 <= min_ttl <= default_ttl <= max_ttl",
+                at="default_ttl",
+            )
+        )
+    keyed = [
+        key
+        for key, value in (
+            ("headers", table.headers),
+            ("cookies", table.cookies),
+            ("query_strings", table.query_strings),
+        )
+        if value not in ([], "none")
+    ]
+    if table.max_ttl == 0 and keyed:
+        problems.append(
+            Problem(
+                f"caching is disabled (max_ttl = 0) but {', '.join(keyed)} would be in the "
+                "cache key",
+                'with caching disabled the key is empty: set headers = [], cookies = "none", '
+                'query_strings = "none" and send them with an origin request policy instead',
+                "LE602",
+                at=keyed[0],
+            )
+        )
+    if problems:
+        refuse(*problems)
+    return table
+
+
+def cache_policy_name(name: str, info: ValidationInfo) -> str:
+    from edgeform.model.policies import MANAGED_CACHE_POLICIES
+
+    custom = ParseContext.of(info).cache_policies
+    if name not in custom and name not in MANAGED_CACHE_POLICIES:
+        refuse_one(
+            f"no cache policy named {name!r}",
+            f"define [cache_policies.{name}], or name one of AWS's managed policies: "
+            + ", ".join(MANAGED_CACHE_POLICIES),
+            "LE603",
+        )
+    return name
+
+
+LEGACY_KEYS: Final = ("min_ttl", "default_ttl", "max_ttl", "forward_query_string")
 
 
 def bucket_name(name: str) -> str:

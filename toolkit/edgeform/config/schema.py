@@ -45,6 +45,7 @@ from edgeform.model.project import (
     PriceClass,
     ResponseCode,
     TargetKind,
+    ViewerProtocolPolicy,
 )
 from edgeform.model.state import DEFAULT_KEY_PREFIX
 
@@ -261,19 +262,59 @@ class DefaultBehaviorTable(Table):
         WithJsonSchema({"enum": [list(s) for s in METHOD_SETS]}),
         Field(description="The HTTP methods CloudFront accepts: one of its three sets."),
     ] = list(METHOD_SETS[0])
+    cache_policy: Annotated[
+        str | None,
+        AfterValidator(rules.cache_policy_name),
+        Field(
+            description="The cache policy: one of AWS's managed ones by name (CachingOptimized, "
+            "CachingDisabled, ...) or a [cache_policies] name. Without it, edgeform makes one "
+            "from the legacy keys below."
+        ),
+    ] = None
+    viewer_protocol_policy: Annotated[
+        ViewerProtocolPolicy,
+        Hint("unknown {value!r}", "use one of: allow-all, https-only, redirect-to-https"),
+        Field(description="What a viewer's plain HTTP request gets."),
+    ] = "redirect-to-https"
+    cached_methods: Annotated[
+        list[str] | None,
+        WithJsonSchema({"enum": [["GET", "HEAD"], ["GET", "HEAD", "OPTIONS"]]}),
+        Field(
+            description="The methods whose responses are cached (default: GET and HEAD, "
+            "and OPTIONS when it is allowed)."
+        ),
+    ] = None
     compress: Annotated[bool, Field(description="Compress responses CloudFront can compress.")] = (
         True
     )
     forward_query_string: Annotated[
-        bool, Field(description="Forward the query string to the origin and cache by it.")
-    ] = True
-    min_ttl: Annotated[Ttl, Field(description="The least time an object stays cached (s).")] = 0
+        bool | None,
+        Field(
+            description="Legacy: the query string in the cache key and to the origin "
+            "(default true). Without cache_policy only."
+        ),
+    ] = None
+    min_ttl: Annotated[
+        Ttl | None,
+        Field(
+            description="Legacy: the least time an object stays cached, s (default 0). "
+            "Without cache_policy only."
+        ),
+    ] = None
     default_ttl: Annotated[
-        Ttl, Field(description="How long an object stays cached without Cache-Control (s).")
-    ] = 86400
-    max_ttl: Annotated[Ttl, Field(description="The most time an object stays cached (s).")] = (
-        31536000
-    )
+        Ttl | None,
+        Field(
+            description="Legacy: how long an object without Cache-Control stays cached, s "
+            "(default 86400). Without cache_policy only."
+        ),
+    ] = None
+    max_ttl: Annotated[
+        Ttl | None,
+        Field(
+            description="Legacy: the most time an object stays cached, s (default 31536000). "
+            "Without cache_policy only."
+        ),
+    ] = None
 
 
 class BehaviorTable(DefaultBehaviorTable):
@@ -291,6 +332,68 @@ class BehaviorTable(DefaultBehaviorTable):
         AfterValidator(rules.not_catch_all),
         Field(description='The paths this behavior serves, e.g. "/api/*".'),
     ]
+
+
+HeaderName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}$"),
+    Hint("{value!r} is not a header name", 'write an HTTP header\'s name, e.g. "Origin"'),
+]
+# "none", "all", or names: rules.selection checks it as one value (a union would report one
+# error per alternative).
+Selectable = Annotated[
+    Any,
+    PlainValidator(rules.selection),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"enum": ["none", "all"]},
+                {"type": "array", "items": {"type": "string", "minLength": 1}, "maxItems": 10},
+            ]
+        }
+    ),
+]
+
+
+class CachePolicyTable(Table):
+    """A cache policy of the project's own: `[cache_policies.<name>]`. Terraform's
+    aws_cloudfront_cache_policy, its key settings flattened."""
+
+    comment: Annotated[
+        Composed,
+        StringConstraints(max_length=128),
+        Hint("longer than 128 characters", "shorten it: CloudFront limits a comment to 128"),
+        Field(description="The policy's comment."),
+    ] = ""
+    min_ttl: Annotated[Ttl, Field(description="The least time an object stays cached (s).")] = 0
+    default_ttl: Annotated[
+        Ttl, Field(description="How long an object stays cached without Cache-Control (s).")
+    ] = 86400
+    max_ttl: Annotated[
+        Ttl, Field(description="The most time an object stays cached (s); 0: no caching.")
+    ] = 31536000
+    headers: Annotated[
+        list[HeaderName],
+        Field(
+            max_length=10,
+            description="Headers in the cache key (and so sent to the origin), at most 10.",
+        ),
+        Hint("more than 10 headers", "keep at most 10 in a cache key", "LE601"),
+    ] = []
+    cookies: Annotated[
+        Selectable,
+        Field(description='Cookies in the cache key: "none", "all" or their names.'),
+    ] = "none"
+    query_strings: Annotated[
+        Selectable,
+        Field(description='Query strings in the cache key: "none", "all" or their names.'),
+    ] = "none"
+    enable_accept_encoding_gzip: Annotated[
+        bool, Field(description="Cache gzip-compressed objects apart (Accept-Encoding).")
+    ] = True
+    enable_accept_encoding_brotli: Annotated[
+        bool, Field(description="Cache Brotli-compressed objects apart (Accept-Encoding).")
+    ] = True
 
 
 class StateTable(Table):
@@ -403,6 +506,10 @@ class EdgeformFile(Table):
     config: Annotated[
         dict[ConfigKey, ConfigScalar],
         Field(description="Build-time values baked into bundles and the site, per stage."),
+    ] = {}
+    cache_policies: Annotated[
+        dict[FunctionName, Annotated[CachePolicyTable, AfterValidator(rules.cache_policy)]],
+        Field(description="Cache policies of the project's own, by name."),
     ] = {}
     functions: Annotated[
         dict[FunctionName, FunctionTable],

@@ -1,8 +1,9 @@
 """The edge cache: keys, TTLs and storage (reference section 7).
 
 The key is taken from the request after viewer request has run, so a rewrite there changes what
-is cached. TTLs follow CloudFront's legacy cache settings: `Cache-Control` (s-maxage before
-max-age) or `Expires`, clamped to the behavior's min and max TTL, else its default TTL;
+is cached; besides the path it holds what the behavior's cache policy names (keys.py). TTLs
+follow the cache policy: `Cache-Control` (s-maxage before max-age) or `Expires`, clamped to its
+min and max TTL, else its default TTL;
 `no-store`, `no-cache` and `private` mean the min TTL. Origin errors are kept 10 s unless their
 `Cache-Control` says otherwise. CloudFront's own error responses are never stored.
 """
@@ -18,8 +19,9 @@ from typing import Final
 
 from edgeform.emulator.events import HttpResponse
 from edgeform.model import lambda_edge as limits
+from edgeform.model.policies import CachePolicy
 
-CacheKey = tuple[str, str, str, str]
+CacheKey = tuple[str, str, str, str, str, str]
 MAX_ENTRIES: Final = 10_000
 _DIRECTIVE: Final = re.compile(r"\s*([a-z-]+)\s*(?:=\s*\"?(\d+)\"?)?\s*", re.IGNORECASE)
 
@@ -29,6 +31,10 @@ class Ttls:
     min: int
     default: int
     max: int
+
+    @classmethod
+    def of(cls, policy: CachePolicy) -> Ttls:
+        return cls(policy.min_ttl, policy.default_ttl, policy.max_ttl)
 
 
 @dataclass(frozen=True)
@@ -41,10 +47,18 @@ class CachedObject:
     origin_status: int
 
 
-def cache_key(method: str, pattern: str | None, uri: str, querystring: str) -> CacheKey:
+def cache_key(
+    method: str,
+    pattern: str | None,
+    uri: str,
+    querystring: str,
+    headers: str = "",
+    cookies: str = "",
+) -> CacheKey:
+    """The key: the path, and what the behavior's cache policy keys on (keys.key_parts)."""
     # GET and HEAD share entries; OPTIONS (when cached) has its own.
     group = "OPTIONS" if method == "OPTIONS" else "GET"
-    return (group, pattern or "*default*", uri, querystring)
+    return (group, pattern or "*default*", uri, querystring, headers, cookies)
 
 
 def cache_control(value: str | None) -> dict[str, int | None]:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from edgeform.emulator import events, validation
+from edgeform.emulator import events, keys, validation
 from edgeform.emulator.cache import EdgeCache, cache_key, ttl_seconds
 from edgeform.emulator.events import EdgeConfig, HttpResponse, ViewerRequest, error_page
 from edgeform.emulator.origin import fetch_custom
@@ -173,8 +173,12 @@ class _Flow:
         self, behavior: EdgeBehavior, request: dict[str, Any], body: bytes
     ) -> None:
         method = request["method"]
-        query = request["querystring"] if behavior.forward_query_string else ""
-        key = cache_key(method, behavior.path_pattern, request["uri"], query)
+        key = cache_key(
+            method,
+            behavior.path_pattern,
+            request["uri"],
+            *keys.key_parts(behavior.cache_policy, request),
+        )
         cacheable = method in behavior.cached_methods
         hit = self.chain.cache.get(key) if cacheable else None
         if hit is not None:
@@ -241,7 +245,7 @@ class _Flow:
         request = events.origin_request_dict(
             viewer_side,
             self.config,
-            forward_query_string=behavior.forward_query_string,
+            policy=behavior.cache_policy,
             body=events.body_block(body, "origin-request")
             if orq is not None and orq.include_body and viewer_side["method"] in events.BODY_METHODS
             else None,

@@ -18,7 +18,6 @@ from pathlib import Path
 from edgeform.aws.cloudfront import CloudFront, DeployedBehavior
 from edgeform.aws.functions import download_code, published_version
 from edgeform.aws.session import LAMBDA_REGION, Connection
-from edgeform.emulator.cache import Ttls
 from edgeform.emulator.origin import BucketOrigin
 from edgeform.emulator.runtimes import EdgeLog, FunctionCode, FunctionPool, Scaling
 from edgeform.emulator.stack import EdgeBehavior, EdgeTrigger, ServedStack
@@ -99,8 +98,7 @@ class DeployedSource:
             triggers=triggers,
             allowed_methods=deployed.allowed_methods,
             cached_methods=deployed.cached_methods,
-            ttls=Ttls(deployed.min_ttl, deployed.default_ttl, deployed.max_ttl),
-            forward_query_string=deployed.forward_query_string,
+            cache_policy=deployed.cache_policy,
         )
 
     def _pool(self, qualified_arn: str) -> FunctionPool:

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, Final
 
+from edgeform.emulator import keys
 from edgeform.model import lambda_edge as limits
+from edgeform.model.policies import ALL, CachePolicy
 
 CfHeaders = dict[str, list[dict[str, str]]]
 HeaderPairs = list[tuple[str, str]]
@@ -150,33 +152,43 @@ def s3_origin(config: EdgeConfig) -> dict[str, Any]:
     }
 
 
+# A policy that sends the query string and nothing else: what `edgeform event` and `invoke`
+# show of an origin event (the legacy keys' default).
+ALL_QUERY: Final = CachePolicy("all-query", query_strings=ALL)
+
+
 def origin_request_dict(
     request: Mapping[str, Any],
     config: EdgeConfig,
     *,
-    forward_query_string: bool,
+    policy: CachePolicy = ALL_QUERY,
     body: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The request as CloudFront sends it to the origin: its own Host, Via, X-Forwarded-For.
-
-    The viewer's other headers stay behind: the behaviors forward none (no cache or origin
-    request policy asks for them), which is also why no CloudFront-* headers appear.
-    """
+    """The request as CloudFront sends it to the origin: its own Host, Via, X-Forwarded-For,
+    and what the behavior's cache policy keys on (headers, cookies, query strings); the
+    viewer's other headers stay behind (no CloudFront-* header: no policy asks for one)."""
+    viewer_headers = request.get("headers", {})
+    named = keys.headers_for(policy, viewer_headers)
+    own = {"host", "x-forwarded-for", "user-agent", "via", "accept-encoding", "cookie"}
     pairs: HeaderPairs = [
         ("Host", config.origin_domain),
         ("X-Forwarded-For", str(request["clientIp"])),
-        ("User-Agent", ORIGIN_USER_AGENT),
+        ("User-Agent", next((v for k, v in named if k.lower() == "user-agent"),
+                            ORIGIN_USER_AGENT)),
         ("Via", config.via),
-    ]
-    viewer_headers = request.get("headers", {})
+        *((k, v) for k, v in named if k.lower() not in own),
+    ]  # fmt: skip
     if "accept-encoding" in viewer_headers:
         pairs.append(("Accept-Encoding", "gzip"))
+    cookies = keys.cookies_for(policy.cookies, viewer_headers)
+    if cookies:
+        pairs.append(("Cookie", cookies))
     origin = {
         "clientIp": request["clientIp"],
         "headers": to_cf_headers(pairs),
         "method": request["method"],
         "origin": s3_origin(config),
-        "querystring": request["querystring"] if forward_query_string else "",
+        "querystring": keys.query_for(policy.query_strings, request["querystring"]),
         "uri": request["uri"],
     }
     if body is not None:
@@ -220,7 +232,7 @@ def sample_event(
     request = viewer_request_dict(viewer, include_body=include_body, event_type=event_type)
     if event_type.startswith("origin-"):
         body = request.get("body")
-        request = origin_request_dict(request, config, forward_query_string=True, body=body)
+        request = origin_request_dict(request, config, body=body)
     rid = request_id(repr(viewer))
     if event_type in limits.REQUEST_EVENTS:
         return event(event_type, config, rid, request)

@@ -14,6 +14,7 @@ from edgeform.emulator.cache import Ttls
 from edgeform.emulator.origin import Origin
 from edgeform.emulator.runtimes import FunctionPool
 from edgeform.model.lambda_edge import EventType
+from edgeform.model.policies import CachePolicy
 from edgeform.model.project import ErrorResponse, error_response_for
 
 
@@ -31,8 +32,11 @@ class EdgeBehavior:
     triggers: Mapping[EventType, EdgeTrigger]
     allowed_methods: tuple[str, ...]
     cached_methods: tuple[str, ...]
-    ttls: Ttls
-    forward_query_string: bool
+    cache_policy: CachePolicy
+
+    @property
+    def ttls(self) -> Ttls:
+        return Ttls.of(self.cache_policy)
 
 
 @dataclass(frozen=True)

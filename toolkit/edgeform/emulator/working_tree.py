@@ -25,7 +25,6 @@ from edgeform.build.dependencies import DependencyInstaller
 from edgeform.build.files import IGNORED_DIRS
 from edgeform.build.site import site_files
 from edgeform.config import load_project
-from edgeform.emulator.cache import Ttls
 from edgeform.emulator.origin import SiteOrigin
 from edgeform.emulator.runtimes import (
     EdgeLog,
@@ -284,8 +283,7 @@ class WorkingTreeSource:
             triggers=triggers,
             allowed_methods=behavior.allowed_methods,
             cached_methods=behavior.cached_methods,
-            ttls=Ttls(behavior.min_ttl, behavior.default_ttl, behavior.max_ttl),
-            forward_query_string=behavior.forward_query_string,
+            cache_policy=behavior.cache_policy,
         )
 
     async def close(self) -> None:

@@ -48,6 +48,9 @@ RULES: Final = {
         Rule("LE402", "warning", "no response body in the source over the viewer limit"),
         Rule("LE501", "error", "the site holds regular files only (no link out, no FIFO)"),
         Rule("LE502", "error", "every custom error page is a file of the site"),
+        Rule("LE601", "error", "a policy's key within CloudFront's quotas (10 of each)"),
+        Rule("LE602", "error", "no cache key when caching is disabled (max_ttl = 0)"),
+        Rule("LE603", "error", "a behavior's cache policy exists, and decides alone"),
     )
 }
 

@@ -1,18 +1,68 @@
-"""CloudFront's managed policies: their names and the IDs a distribution attaches them by.
+"""CloudFront's policies: the cache policy of a behavior (what its cache key holds, and how long
+objects stay), and AWS's managed policies with the IDs a distribution attaches them by.
 
-AWS publishes these, fixed in every account (CloudFront Developer Guide: "Use managed cache
-policies", "Use managed origin request policies", "Use managed response headers policies").
-The config names them by their console names; rendered Terraform, the embedded endpoint and
-serve use the IDs.
+AWS publishes the managed ones, fixed in every account (CloudFront Developer Guide: "Use managed
+cache policies", "Use managed origin request policies", "Use managed response headers
+policies"). The config names them by their console names; rendered Terraform, the embedded
+endpoint and serve use the IDs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, Literal
 
 PolicyKind = Literal["cache", "origin-request", "response-headers"]
+SelectionBehavior = Literal["none", "all", "whitelist", "allExcept"]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which headers, cookies or query strings a policy takes: none, all, or those named
+    (`whitelist`, the API's word) or all but those named (`allExcept`)."""
+
+    behavior: SelectionBehavior = "none"
+    names: tuple[str, ...] = ()
+
+    def takes(self, name: str) -> bool:
+        if self.behavior == "all":
+            return True
+        if self.behavior == "whitelist":
+            return name.lower() in (n.lower() for n in self.names)
+        if self.behavior == "allExcept":
+            return name.lower() not in (n.lower() for n in self.names)
+        return False
+
+
+NONE: Final = Selection()
+ALL: Final = Selection("all")
+
+
+@dataclass(frozen=True)
+class CachePolicy:
+    """A cache policy: the TTLs, and what is in the cache key (and so sent to the origin).
+    `managed_id`: AWS's own policy, attached by ID and never rendered; `legacy`: made by
+    edgeform from a behavior's legacy keys (min_ttl, forward_query_string, compress)."""
+
+    name: str
+    min_ttl: int = 0
+    default_ttl: int = 86400
+    max_ttl: int = 31536000
+    headers: tuple[str, ...] = ()
+    cookies: Selection = NONE
+    query_strings: Selection = NONE
+    gzip: bool = True
+    brotli: bool = True
+    managed_id: str | None = None
+    legacy: bool = False
+    comment: str = ""
+
+    @property
+    def caching_disabled(self) -> bool:
+        return self.max_ttl == 0
+
 
 MANAGED_CACHE_POLICIES: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -60,3 +110,76 @@ MANAGED: Final[Mapping[PolicyKind, Mapping[str, str]]] = MappingProxyType(
 def managed_id(kind: PolicyKind, name: str) -> str | None:
     """The ID of the managed policy of `kind` named `name` (console name), or None."""
     return MANAGED[kind].get(name)
+
+
+_ORIGIN_CACHE_HEADERS: Final = (
+    "Host",
+    "Origin",
+    "X-HTTP-Method-Override",
+    "X-HTTP-Method",
+    "X-Method-Override",
+)
+
+# The managed cache policies' settings, as "Use managed cache policies" lists them.
+MANAGED_CACHE_POLICY_SETTINGS: Final[Mapping[str, CachePolicy]] = MappingProxyType(
+    {
+        policy.name: policy
+        for policy in (
+            CachePolicy(
+                "Amplify",
+                2,
+                2,
+                600,
+                ("Authorization", "CloudFront-Viewer-Country", "Host"),
+                ALL,
+                ALL,
+            ),
+            CachePolicy("CachingDisabled", 0, 0, 0, gzip=False, brotli=False),
+            CachePolicy("CachingOptimized", 1, 86400, 31536000),
+            CachePolicy(
+                "CachingOptimizedForUncompressedObjects",
+                1,
+                86400,
+                31536000,
+                gzip=False,
+                brotli=False,
+            ),
+            CachePolicy(
+                "Elemental-MediaPackage",
+                0,
+                86400,
+                31536000,
+                ("Origin",),
+                NONE,
+                Selection("whitelist", ("aws.manifestfilter", "end", "m", "start")),
+                brotli=False,
+            ),
+            CachePolicy(
+                "UseOriginCacheControlHeaders", 0, 0, 31536000, _ORIGIN_CACHE_HEADERS, ALL, NONE
+            ),
+            CachePolicy(
+                "UseOriginCacheControlHeaders-QueryStrings",
+                0,
+                0,
+                31536000,
+                _ORIGIN_CACHE_HEADERS,
+                ALL,
+                ALL,
+            ),
+        )
+    }
+)
+
+
+def managed_cache_policy(name: str) -> CachePolicy | None:
+    """AWS's managed cache policy `name`, with its ID, or None."""
+    settings = MANAGED_CACHE_POLICY_SETTINGS.get(name)
+    policy_id = MANAGED_CACHE_POLICIES.get(name)
+    if settings is None or policy_id is None:
+        return None
+    return CachePolicy(**{**settings.__dict__, "managed_id": policy_id})
+
+
+def managed_cache_policy_by_id(policy_id: str) -> CachePolicy | None:
+    name = next((n for n, i in MANAGED_CACHE_POLICIES.items() if i == policy_id), None)
+    return managed_cache_policy(name) if name else None

@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final, Literal, get_args
 
 from edgeform.errors import ConfigError, ConfigProblem
 from edgeform.model.lambda_edge import EventType
+from edgeform.model.policies import ALL, CachePolicy
 from edgeform.model.state import StateBucket
 
 CONFIG_FILE: Final = "edgeform.toml"
@@ -66,23 +67,28 @@ class Trigger:
     include_body: bool = False
 
 
+ViewerProtocolPolicy = Literal["allow-all", "https-only", "redirect-to-https"]
+VIEWER_PROTOCOL_POLICIES: Final[tuple[str, ...]] = get_args(ViewerProtocolPolicy)
+# The legacy keys' defaults (min_ttl, default_ttl, max_ttl, forward_query_string, compress):
+# what a behavior without a cache_policy gets, as an edgeform-made cache policy.
+LEGACY_CACHE_POLICY: Final = CachePolicy(
+    "legacy", 0, 86400, 31536000, query_strings=ALL, legacy=True
+)
+
+
 @dataclass(frozen=True)
 class Behavior:
-    """A cache behavior; `path_pattern` is None for the default behavior."""
+    """A cache behavior; `path_pattern` is None for the default behavior. Its cache policy is
+    resolved: AWS's managed one, one of [cache_policies], or the one edgeform makes from the
+    legacy keys (LEGACY_CACHE_POLICY's fields)."""
 
     path_pattern: str | None
     triggers: tuple[Trigger, ...]
     allowed_methods: tuple[str, ...] = METHOD_SETS[0]
     compress: bool = True
-    forward_query_string: bool = True
-    min_ttl: int = 0
-    default_ttl: int = 86400
-    max_ttl: int = 31536000
-
-    @property
-    def cached_methods(self) -> tuple[str, ...]:
-        # CloudFront caches GET and HEAD, plus OPTIONS when it is allowed.
-        return self.allowed_methods[:3] if "OPTIONS" in self.allowed_methods else ("GET", "HEAD")
+    cache_policy: CachePolicy = LEGACY_CACHE_POLICY
+    cached_methods: tuple[str, ...] = ("GET", "HEAD")
+    viewer_protocol_policy: ViewerProtocolPolicy = "redirect-to-https"
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,18 @@ class Project:
     default_target: str
     stages: Mapping[str, StageSettings]
     custom_error_responses: tuple[ErrorResponse, ...] = ()
+    cache_policies: Mapping[str, CachePolicy] = field(  # [cache_policies]
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def rendered_cache_policies(self) -> tuple[CachePolicy, ...]:
+        """The cache policies the stack makes: the project's own, and those edgeform makes
+        from behaviors' legacy keys (AWS's managed ones are attached by ID)."""
+        found = dict(self.cache_policies)
+        for behavior in self.all_behaviors:
+            if behavior.cache_policy.legacy:
+                found.setdefault(behavior.cache_policy.name, behavior.cache_policy)
+        return tuple(found[name] for name in sorted(found))
 
     def error_response(self, status: int) -> ErrorResponse | None:
         return error_response_for(self.custom_error_responses, status)

@@ -193,6 +193,18 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
             [f"{arn}:cloudfront::{account}:origin-access-control/*"],
         ),
         _allow(
+            # Cache policies take no tags, so no tag condition: the actions reach policies
+            # only, which hold no data and grant nothing.
+            "CachePolicies",
+            [
+                "cloudfront:CreateCachePolicy",
+                "cloudfront:GetCachePolicy",
+                "cloudfront:UpdateCachePolicy",
+                "cloudfront:DeleteCachePolicy",
+            ],
+            [f"{arn}:cloudfront::{account}:cache-policy/*"],
+        ),
+        _allow(
             "EdgeLogsInEveryRegion",  # edgeform logs, and its --retention-days
             ["logs:FilterLogEvents", "logs:PutRetentionPolicy"],
             [f"{arn}:logs:*:{account}:log-group:/aws/lambda/{EDGE_REGION}.{names}"],

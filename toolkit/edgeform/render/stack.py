@@ -100,6 +100,7 @@ def _context(
         "functions": functions,
         "behaviors": project.behaviors,
         "default_behavior": project.default_behavior,
+        "cache_policies": project.rendered_cache_policies(),
         "profile_ref": Hcl("local.aws_profile") if target.profile else None,
         "edge_provider": edge_provider(target),
         "local_endpoints": {service: Hcl("var.aws_endpoint") for service in LOCAL_SERVICES},
@@ -179,6 +180,9 @@ def stack_locals(
             "oac": names.oac,
         },
         "function_names": dict(names.functions),
+        "cache_policy_names": {
+            p.name: f"{names.prefix}--{p.name}" for p in project.rendered_cache_policies()
+        },
         # Ordered behaviors' patterns, referenced by index in distribution.tf.
         "path_patterns": [b.path_pattern for b in project.behaviors],
         "tags": dict(sorted(tags.items())),

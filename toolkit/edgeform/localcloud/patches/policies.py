@@ -10,7 +10,8 @@ OriginRequestPolicy and ResponseHeadersPolicy):
   Update (`IllegalUpdate`) and Delete (`IllegalDelete`);
 - a policy a cache behavior uses cannot be deleted (`...InUse`);
 - a distribution whose behavior names a policy that does not exist is refused
-  (`NoSuch...Policy`), on create and on update.
+  (`NoSuch...Policy`), on create and on update;
+- a behavior with a cache policy has no legacy `ForwardedValues` in its config.
 The managed policies' IDs come from edgeform's model (model/policies.py); their configs here
 carry their name only: nothing edgeform deploys reads them back.
 """
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from edgeform.localcloud.patches._moto import after_init
 from edgeform.model.policies import MANAGED, PolicyKind
 
 API_VERSION: Final = "2020-05-31"
@@ -81,6 +83,14 @@ def apply() -> None:
         _add_routes(urls.url_paths, kind)
         _add_operations(responses.CloudFrontResponse, kind, errors)
     _check_distributions(models.CloudFrontBackend, errors)
+    after_init(models.DefaultCacheBehaviour, _no_legacy_settings_with_a_policy)
+
+
+def _no_legacy_settings_with_a_policy(behavior: Any, config: dict[str, Any]) -> None:
+    """A behavior with a cache policy has no ForwardedValues (moto invents an empty one,
+    which Terraform would read as a change on every plan)."""
+    if config.get("CachePolicyId"):
+        behavior.forwarded_values = None
 
 
 class _Errors:
