@@ -365,3 +365,39 @@ def test_the_cache_policy_keys_and_forwards_what_it_names_and_nothing_else(fresh
     # ...a named header or query string does.
     assert get("b", "v=1&other=2").x_cache == GENERATED
     assert get("a", "v=2&other=2").x_cache == GENERATED
+
+
+def test_an_origin_request_policy_sends_viewer_headers_beside_the_cache_key(fresh):
+    """CloudFront-Viewer-Country and CloudFront-Is-Mobile-Viewer reach origin request only
+    because the policy names them (Developer Guide, "Add CloudFront request headers"); serve's
+    country is US unless X-Edgeform-Viewer-Country says otherwise, and that header reaches
+    nothing. They are not in the cache key: a second country is a hit."""
+    import json
+
+    phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
+    first = fresh.request(
+        "/viewer/a.js?or=echo-request&drop=1",
+        headers={"User-Agent": phone, "X-Sent": "yes", "X-Not-Sent": "no"},
+    )
+    assert first.x_cache == GENERATED
+    seen = json.loads(first.body)
+    assert seen["headers"]["cloudfront-viewer-country"] == ["US"]
+    assert seen["headers"]["cloudfront-is-mobile-viewer"] == ["true"]
+    assert seen["headers"]["x-sent"] == ["yes"]
+    assert "x-not-sent" not in seen["headers"]
+    assert "cloudfront-is-desktop-viewer" not in seen["headers"]  # not named by the policy
+    assert seen["querystring"] == "or=echo-request"
+    again = fresh.request(
+        "/viewer/a.js?or=echo-request&drop=1",
+        headers={"User-Agent": phone, "X-Sent": "yes", "X-Edgeform-Viewer-Country": "DE"},
+    )
+    assert again.x_cache == HIT  # the country is not in the cache key
+
+    fresh.server.chain.cache.clear()
+    german = fresh.request(
+        "/viewer/a.js?or=echo-request", headers={"X-Edgeform-Viewer-Country": "de"}
+    )
+    seen = json.loads(german.body)
+    assert seen["headers"]["cloudfront-viewer-country"] == ["DE"]
+    assert seen["headers"]["cloudfront-is-mobile-viewer"] == ["false"]
+    assert "x-edgeform-viewer-country" not in seen["headers"]

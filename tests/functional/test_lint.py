@@ -243,6 +243,15 @@ ERRORS = [
         "headers = ",
     ),
     (
+        "LE604",
+        config_edit(
+            "[default_behavior]",
+            '[origin_request_policies.auth]\nheaders = ["Authorization"]\n\n[default_behavior]',
+        ),
+        "edgeform.toml",
+        "Authorization",
+    ),
+    (
         "LE603",
         config_edit("[default_behavior]", '[default_behavior]\ncache_policy = "Cachingoptimized"'),
         "edgeform.toml",

@@ -218,28 +218,36 @@ headers = ["CloudFront-Viewer-Country"]
 cookies = ["session"]
 query_strings = ["page"]
 
+[origin_request_policies.viewer-info]
+headers = ["CloudFront-Viewer-Country", "CloudFront-Is-Mobile-Viewer"]
+query_strings = "all"
+
 [[behaviors]]
 path_pattern = "/keyed/*"
 cache_policy = "keyed"
+origin_request_policy = "viewer-info"
 
 [[behaviors]]
 path_pattern = "/live/*"
 cache_policy = "CachingDisabled"
+origin_request_policy = "AllViewerExceptHostHeader"
 viewer_protocol_policy = "https-only"
 """
 
 
-def test_cache_policies_are_made_attached_read_back_and_plan_clean(project, first):
-    """A policy of the project's own becomes an aws_cloudfront_cache_policy the behavior
-    names by ID; AWS's managed CachingDisabled is attached by its published ID (Developer
-    Guide, "Use managed cache policies"); a plan right after changes nothing; dropping them
-    deletes the project's policy after the behavior lets go of it."""
+def test_policies_are_made_attached_read_back_and_plan_clean(project, first):
+    """A cache or origin request policy of the project's own becomes a Terraform resource the
+    behavior names by ID; AWS's managed CachingDisabled and AllViewerExceptHostHeader are
+    attached by their published IDs (Developer Guide, "Use managed cache policies", "Use managed
+    origin request policies"); a plan right after changes nothing; dropping them deletes the
+    project's policies after the behaviors let go of them."""
     config = project.root / "edgeform.toml"
     original = config.read_text()
     config.write_text(original + CACHE_POLICIES)
     try:
         added = project.deploy()["plan"]["add"]
         assert "aws_cloudfront_cache_policy.keyed" in added
+        assert "aws_cloudfront_origin_request_policy.viewer-info" in added
         project.edgeform("plan", "--stage", "main", expect=0)
         cloudfront = project.client("cloudfront")
         behaviors = cloudfront.get_distribution_config(Id=first["outputs"]["distribution_id"])[
@@ -254,10 +262,23 @@ def test_cache_policies_are_made_attached_read_back_and_plan_clean(project, firs
         assert key["QueryStringsConfig"]["QueryStrings"]["Items"] == ["page"]
         assert key["CookiesConfig"]["Cookies"]["Items"] == ["session"]
         assert all("ForwardedValues" not in b for b in behaviors)
+        origin_ids = {b["PathPattern"]: b["OriginRequestPolicyId"] for b in behaviors}
+        assert origin_ids["/live/*"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+        sent = cloudfront.get_origin_request_policy(Id=origin_ids["/keyed/*"])[
+            "OriginRequestPolicy"
+        ]["OriginRequestPolicyConfig"]
+        assert sent["Name"] == "edgeform-demo--main--viewer-info"
+        assert sent["HeadersConfig"]["Headers"]["Items"] == [
+            "CloudFront-Viewer-Country",
+            "CloudFront-Is-Mobile-Viewer",
+        ]
     finally:
         config.write_text(original)
     removed = project.deploy()["plan"]["destroy"]
-    assert removed == ["aws_cloudfront_cache_policy.keyed"]
+    assert sorted(removed) == [
+        "aws_cloudfront_cache_policy.keyed",
+        "aws_cloudfront_origin_request_policy.viewer-info",
+    ]
 
 
 def test_a_function_change_reaches_cloudfront_in_one_deploy(project, first):

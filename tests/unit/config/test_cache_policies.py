@@ -132,3 +132,61 @@ def test_policy_rules_carry_their_lint_ids(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_project(path)
     assert {p.rule for p in caught.value.problems} == {"LE602", "LE603"}
+
+
+def test_an_origin_request_policy_of_the_projects_or_a_managed_one(tmp_path):
+    text = (
+        MINIMAL
+        + """
+[origin_request_policies.viewer-info]
+headers = ["CloudFront-Viewer-Country", "CloudFront-Is-Mobile-Viewer"]
+query_strings = "all"
+
+[default_behavior]
+origin_request_policy = "viewer-info"
+
+[[behaviors]]
+path_pattern = "/s3/*"
+origin_request_policy = "CORS-S3Origin"
+
+[[behaviors]]
+path_pattern = "/all/*"
+origin_request_policy = "AllViewer"
+"""
+    )
+    project = load_project(write(tmp_path, text))
+    own = project.default_behavior.origin_request_policy
+    assert own is not None
+    assert own.headers == Selection(
+        "whitelist", ("CloudFront-Viewer-Country", "CloudFront-Is-Mobile-Viewer")
+    )
+    assert (own.query_strings, own.cookies, own.managed_id) == (ALL, NONE, None)
+    cors = project.behaviors[0].origin_request_policy
+    assert cors is not None
+    assert cors.managed_id == "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"  # "Use managed origin..."
+    assert "Origin" in cors.headers.names
+    every = project.behaviors[1].origin_request_policy
+    assert every is not None
+    assert (every.headers, every.cookies, every.query_strings) == (ALL, ALL, ALL)
+
+
+@pytest.mark.parametrize(
+    ("extra", "says", "rule"),
+    [
+        ('[origin_request_policies.auth]\nheaders = ["Authorization"]',
+         "origin_request_policies.auth.headers: an origin request policy cannot send "
+         "Authorization", "LE604"),
+        ('[default_behavior]\norigin_request_policy = "AllViewers"',
+         "default_behavior.origin_request_policy: no origin request policy named", "LE603"),
+        ('[origin_request_policies.x]\nheaders = "all"',
+         'origin_request_policies.x.headers: expected "none", "allViewer" or', "LE100"),
+    ],
+)  # fmt: skip
+def test_origin_request_policy_mistakes(tmp_path, extra, says, rule):
+    from edgeform.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        load_project(write(tmp_path, MINIMAL + "\n" + extra + "\n"))
+    found = [p for p in caught.value.problems if says in str(p)]
+    assert found, [str(p) for p in caught.value.problems]
+    assert found[0].rule == rule

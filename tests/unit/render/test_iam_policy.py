@@ -244,7 +244,7 @@ READS = ("Get", "List", "Describe", "Filter")
 UNTAGGABLE = {
     f"cloudfront:{verb}{kind}"
     for verb in ("Create", "Get", "Update", "Delete")
-    for kind in ("OriginAccessControl", "CachePolicy")
+    for kind in ("OriginAccessControl", "CachePolicy", "OriginRequestPolicy")
 }
 
 

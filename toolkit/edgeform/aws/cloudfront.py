@@ -15,8 +15,10 @@ from edgeform.model.policies import (
     ALL,
     NONE,
     CachePolicy,
+    OriginRequestPolicy,
     Selection,
     managed_cache_policy_by_id,
+    managed_origin_request_policy_by_id,
 )
 from edgeform.model.project import ErrorResponse
 
@@ -43,6 +45,7 @@ class DeployedBehavior:
     allowed_methods: tuple[str, ...]
     cached_methods: tuple[str, ...]
     cache_policy: CachePolicy
+    origin_request_policy: OriginRequestPolicy | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,16 @@ class CloudFront:
         return associations_of(self._config(distribution_id))
 
     def distribution(self, distribution_id: str) -> DeployedDistribution:
-        return distribution_of(self._config(distribution_id), self.cache_policy)
+        return distribution_of(
+            self._config(distribution_id), self.cache_policy, self.origin_request_policy
+        )
+
+    def origin_request_policy(self, policy_id: str) -> OriginRequestPolicy:
+        managed = managed_origin_request_policy_by_id(policy_id)
+        if managed is not None:
+            return managed
+        got = self.client.get_origin_request_policy(Id=policy_id)
+        return origin_request_policy_of(got["OriginRequestPolicy"]["OriginRequestPolicyConfig"])
 
     def cache_policy(self, policy_id: str) -> CachePolicy:
         """A cache policy by ID: AWS's managed ones from the model, the others read."""
@@ -166,19 +178,25 @@ def _event(name: str) -> EventType:
 
 
 def distribution_of(
-    config: dict[str, Any], policy: Callable[[str], CachePolicy]
+    config: dict[str, Any],
+    policy: Callable[[str], CachePolicy],
+    origin_policy: Callable[[str], OriginRequestPolicy],
 ) -> DeployedDistribution:
-    """A distribution config, as CloudFront's API returns it, typed; `policy` reads a cache
-    policy by ID."""
+    """A distribution config, as CloudFront's API returns it, typed; `policy` and
+    `origin_policy` read a cache and an origin request policy by ID."""
     return DeployedDistribution(
-        behaviors=tuple(_behavior(b, policy) for b in _behaviors(config)),
+        behaviors=tuple(_behavior(b, policy, origin_policy) for b in _behaviors(config)),
         default_root_object=str(config.get("DefaultRootObject", "")),
         origin_domain=str(config["Origins"]["Items"][0]["DomainName"]),
         error_responses=error_responses_of(config),
     )
 
 
-def _behavior(spec: dict[str, Any], policy: Callable[[str], CachePolicy]) -> DeployedBehavior:
+def _behavior(
+    spec: dict[str, Any],
+    policy: Callable[[str], CachePolicy],
+    origin_policy: Callable[[str], OriginRequestPolicy],
+) -> DeployedBehavior:
     allowed = spec["AllowedMethods"]
     pattern = spec.get("PathPattern")
     policy_id = spec.get("CachePolicyId")
@@ -188,6 +206,11 @@ def _behavior(spec: dict[str, Any], policy: Callable[[str], CachePolicy]) -> Dep
         allowed_methods=tuple(allowed["Items"]),
         cached_methods=tuple(allowed.get("CachedMethods", {}).get("Items", ["GET", "HEAD"])),
         cache_policy=policy(policy_id) if policy_id else _legacy_policy(spec),
+        origin_request_policy=(
+            origin_policy(spec["OriginRequestPolicyId"])
+            if spec.get("OriginRequestPolicyId")
+            else None
+        ),
     )
 
 
@@ -218,6 +241,25 @@ def cache_policy_of(config: dict[str, Any]) -> CachePolicy:
         _selection(key.get("QueryStringsConfig") or {}, "QueryString", "QueryStrings"),
         bool(key.get("EnableAcceptEncodingGzip", False)),
         bool(key.get("EnableAcceptEncodingBrotli", False)),
+    )
+
+
+def origin_request_policy_of(config: dict[str, Any]) -> OriginRequestPolicy:
+    """Pure: an OriginRequestPolicyConfig as CloudFront's API returns it, typed."""
+    headers = config.get("HeadersConfig") or {}
+    behavior = str(headers.get("HeaderBehavior", "none"))
+    names = tuple((headers.get("Headers") or {}).get("Items") or ())
+    chosen = {
+        "allViewer": ALL,
+        "allViewerAndWhitelistCloudFront": Selection("allViewerAndCloudFront", names),
+        "whitelist": Selection("whitelist", names),
+        "allExcept": Selection("allExcept", names),
+    }.get(behavior, NONE)
+    return OriginRequestPolicy(
+        str(config.get("Name", "")),
+        chosen,
+        _selection(config.get("CookiesConfig") or {}, "Cookie", "Cookies"),
+        _selection(config.get("QueryStringsConfig") or {}, "QueryString", "QueryStrings"),
     )
 
 

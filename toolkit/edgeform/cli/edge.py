@@ -19,6 +19,7 @@ from edgeform.emulator.deployed import DeployedIds, DeployedSource
 from edgeform.emulator.invoke import build_event, invoke_once, sample_config
 from edgeform.emulator.runtimes import CONCURRENCY, Scaling
 from edgeform.emulator.stack import StackSource
+from edgeform.emulator.viewer import COUNTRY_RE, DEFAULT_COUNTRY
 from edgeform.emulator.working_tree import ServeSettings, WorkingTreeSource
 from edgeform.errors import EXIT_FAILED, EdgeformError, UsageError
 from edgeform.model.lambda_edge import EVENT_TYPES
@@ -47,6 +48,12 @@ def request_options(func: F) -> F:
     return func
 
 
+def _country(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not COUNTRY_RE.match(value.upper()):
+        raise click.BadParameter(f"{value!r} is not a country code: write two letters, e.g. DE")
+    return value.upper()
+
+
 @click.command()
 @click.option("--port", default=8080, show_default=True, help="Port on 127.0.0.1 (0: any).")
 @click.option(
@@ -73,6 +80,15 @@ def request_options(func: F) -> F:
     show_default=True,
     help="Invocations of one function at once; more wait, within their timeout.",
 )
+@click.option(
+    "--viewer-country",
+    default=DEFAULT_COUNTRY,
+    show_default=True,
+    callback=_country,
+    metavar="CC",
+    help="The viewers' country (CloudFront-Viewer-Country, where a policy asks for it); a "
+    "request's X-Edgeform-Viewer-Country header overrides it.",
+)
 @pass_options
 def serve(
     options: Options,
@@ -82,6 +98,7 @@ def serve(
     target: str | None,
     workers: int,
     concurrency: int,
+    viewer_country: str,
 ) -> None:
     """Run the site locally behind an emulated CloudFront with the Lambda@Edge triggers.
 
@@ -94,12 +111,14 @@ def serve(
       edgeform serve                         http://127.0.0.1:8080/index.html
       edgeform serve --port 0 --stage main   any free port, main's build config
       edgeform serve --from-stage main --target local   what main has deployed
+      edgeform serve --viewer-country DE     viewers in Germany (curl -H
+                                             'X-Edgeform-Viewer-Country: FR' for one in France)
     """
     run = make_run(options, from_stage or stage, target, "text", local_fallback=not from_stage)
     source = _stack_source(run, bool(from_stage), Scaling(workers, concurrency))
     label = f"deployed stage {from_stage}" if from_stage else f"stage {run.context.stage.name}"
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(source, port, run.context.project, label, run.console))
+        asyncio.run(_serve(source, port, run.context.project, label, run.console, viewer_country))
 
 
 def _stack_source(run: Run, deployed: bool, scaling: Scaling) -> StackSource:
@@ -121,14 +140,20 @@ def _stack_source(run: Run, deployed: bool, scaling: Scaling) -> StackSource:
 
 
 async def _serve(
-    source: StackSource, port: int, project: Project, label: str, console: Console
+    source: StackSource,
+    port: int,
+    project: Project,
+    label: str,
+    console: Console,
+    viewer_country: str = DEFAULT_COUNTRY,
 ) -> None:
     # aiohttp is loaded for serve only.
     from edgeform.emulator.chain import EdgeChain
     from edgeform.emulator.server import EdgeServer
 
     await source.current()  # build before listening: a broken project fails here, loudly
-    server = EdgeServer(EdgeChain(source, console.timestamped), console.timestamped)
+    chain = EdgeChain(source, console.timestamped, viewer_country=viewer_country)
+    server = EdgeServer(chain, console.timestamped)
     try:
         bound = await server.start(port)
     except OSError as exc:

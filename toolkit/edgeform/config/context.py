@@ -21,6 +21,7 @@ class ParseContext:
     targets: frozenset[str] = frozenset()
     config: Mapping[str, Any] = field(default_factory=dict)
     cache_policies: frozenset[str] = frozenset()
+    origin_request_policies: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, info: ValidationInfo) -> ParseContext:
@@ -41,4 +42,5 @@ class ParseContext:
             targets=frozenset(table(data.get("targets"))),
             config=table(data.get("config")),
             cache_policies=frozenset(table(data.get("cache_policies"))),
+            origin_request_policies=frozenset(table(data.get("origin_request_policies"))),
         )

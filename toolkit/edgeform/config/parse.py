@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any
 from edgeform.config.context import ParseContext
 from edgeform.errors import ConfigError, ConfigProblem
 from edgeform.model.lambda_edge import EVENT_TYPES
-from edgeform.model.policies import ALL, NONE, CachePolicy, Selection, managed_cache_policy
+from edgeform.model.policies import (
+    ALL,
+    NONE,
+    CachePolicy,
+    OriginRequestPolicy,
+    Selection,
+    managed_cache_policy,
+    managed_origin_request_policy,
+)
 from edgeform.model.project import (
     CONFIG_FILE,
     LEGACY_CACHE_POLICY,
@@ -37,6 +45,7 @@ if TYPE_CHECKING:
         DefaultBehaviorTable,
         EdgeformFile,
         FunctionTable,
+        OriginRequestPolicyTable,
         StateTable,
         TargetTable,
     )
@@ -95,6 +104,9 @@ def _project(table: EdgeformFile, config_file: Path) -> Project:
     root = config_file.parent
     spec = table.project
     policies = {name: _cache_policy(name, p) for name, p in table.cache_policies.items()}
+    origin = {
+        name: _origin_request_policy(name, p) for name, p in table.origin_request_policies.items()
+    }
     return Project(
         root=root,
         config_file=config_file,
@@ -109,8 +121,8 @@ def _project(table: EdgeformFile, config_file: Path) -> Project:
         functions=MappingProxyType(
             {name: _function(name, f, root) for name, f in table.functions.items()}
         ),
-        default_behavior=_behavior(table.default_behavior, None, policies),
-        behaviors=tuple(_behavior(b, b.path_pattern, policies) for b in table.behaviors),
+        default_behavior=_behavior(table.default_behavior, None, policies, origin),
+        behaviors=tuple(_behavior(b, b.path_pattern, policies, origin) for b in table.behaviors),
         targets=MappingProxyType(_targets(table.targets)),
         default_target=spec.default_target,
         stages=MappingProxyType(
@@ -120,6 +132,7 @@ def _project(table: EdgeformFile, config_file: Path) -> Project:
             }
         ),
         cache_policies=MappingProxyType(policies),
+        origin_request_policies=MappingProxyType(origin),
         custom_error_responses=tuple(
             ErrorResponse(
                 e.error_code, e.response_page_path, e.response_code, e.error_caching_min_ttl
@@ -135,7 +148,10 @@ def _function(name: str, spec: FunctionTable, root: Path) -> Function:
 
 
 def _behavior(
-    spec: DefaultBehaviorTable, pattern: str | None, policies: Mapping[str, CachePolicy]
+    spec: DefaultBehaviorTable,
+    pattern: str | None,
+    policies: Mapping[str, CachePolicy],
+    origin: Mapping[str, OriginRequestPolicy],
 ) -> Behavior:
     triggers = sorted(
         (Trigger(t.event, t.function, t.include_body) for t in spec.triggers),
@@ -152,6 +168,28 @@ def _behavior(
         _behavior_policy(spec, policies),
         tuple(spec.cached_methods) if spec.cached_methods is not None else cached,
         spec.viewer_protocol_policy,
+        _origin_policy(spec.origin_request_policy, origin),
+    )
+
+
+def _origin_policy(
+    name: str | None, origin: Mapping[str, OriginRequestPolicy]
+) -> OriginRequestPolicy | None:
+    if name is None:
+        return None
+    found = origin.get(name) or managed_origin_request_policy(name)
+    assert found is not None, name  # the schema's rule let only policies that exist through
+    return found
+
+
+def _origin_request_policy(name: str, spec: OriginRequestPolicyTable) -> OriginRequestPolicy:
+    headers = spec.headers
+    return OriginRequestPolicy(
+        name,
+        ALL if headers == "allViewer" else _selection(headers),
+        _selection(spec.cookies),
+        _selection(spec.query_strings),
+        comment=spec.comment,
     )
 
 

@@ -471,6 +471,46 @@ def cache_policy_name(name: str, info: ValidationInfo) -> str:
     return name
 
 
+def origin_headers(value: Any) -> Any:
+    """`"none"`, `"allViewer"`, or at most 10 header names, Authorization not among them
+    (CloudFront answers 400: it must be in the cache key, a cache policy's)."""
+    if value in ("none", "allViewer"):
+        return value
+    if not (isinstance(value, list) and all(isinstance(v, str) and v for v in value)):
+        refuse_one(
+            f'expected "none", "allViewer" or an array of header names, got {describe(value)}',
+            'write "none", "allViewer", or ["Header-Name", ...]',
+        )
+    if len(value) > POLICY_KEY_ITEMS_MAX:
+        refuse_one(
+            f"{len(value)} headers; CloudFront allows {POLICY_KEY_ITEMS_MAX} in a policy",
+            'keep the ones the origin needs, or use "allViewer"',
+            "LE601",
+        )
+    if any(name.lower() == "authorization" for name in value):
+        refuse_one(
+            "an origin request policy cannot send Authorization (CloudFront refuses it: the "
+            "header must be in the cache key, so the cache never answers another viewer)",
+            "put Authorization in the behavior's cache policy's headers",
+            "LE604",
+        )
+    return value
+
+
+def origin_request_policy_name(name: str, info: ValidationInfo) -> str:
+    from edgeform.model.policies import MANAGED_ORIGIN_REQUEST_POLICIES
+
+    custom = ParseContext.of(info).origin_request_policies
+    if name not in custom and name not in MANAGED_ORIGIN_REQUEST_POLICIES:
+        refuse_one(
+            f"no origin request policy named {name!r}",
+            f"define [origin_request_policies.{name}], or name one of AWS's managed policies: "
+            + ", ".join(MANAGED_ORIGIN_REQUEST_POLICIES),
+            "LE603",
+        )
+    return name
+
+
 LEGACY_KEYS: Final = ("min_ttl", "default_ttl", "max_ttl", "forward_query_string")
 
 

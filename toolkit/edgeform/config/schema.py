@@ -271,6 +271,15 @@ class DefaultBehaviorTable(Table):
             "from the legacy keys below."
         ),
     ] = None
+    origin_request_policy: Annotated[
+        str | None,
+        AfterValidator(rules.origin_request_policy_name),
+        Field(
+            description="What reaches the origin besides the cache key: one of AWS's managed "
+            "origin request policies by name (AllViewer, CORS-S3Origin, ...) or an "
+            "[origin_request_policies] name."
+        ),
+    ] = None
     viewer_protocol_policy: Annotated[
         ViewerProtocolPolicy,
         Hint("unknown {value!r}", "use one of: allow-all, https-only, redirect-to-https"),
@@ -396,6 +405,48 @@ class CachePolicyTable(Table):
     ] = True
 
 
+OriginHeaders = Annotated[
+    Any,
+    PlainValidator(rules.origin_headers),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"enum": ["none", "allViewer"]},
+                {"type": "array", "items": {"type": "string", "minLength": 1}, "maxItems": 10},
+            ]
+        }
+    ),
+]
+
+
+class OriginRequestPolicyTable(Table):
+    """An origin request policy of the project's own: `[origin_request_policies.<name>]`,
+    what reaches the origin besides the cache key (Terraform's
+    aws_cloudfront_origin_request_policy, flattened)."""
+
+    comment: Annotated[
+        Composed,
+        StringConstraints(max_length=128),
+        Hint("longer than 128 characters", "shorten it: CloudFront limits a comment to 128"),
+        Field(description="The policy's comment."),
+    ] = ""
+    headers: Annotated[
+        OriginHeaders,
+        Field(
+            description='Viewer headers sent on: "none", "allViewer", or their names (CloudFront '
+            "headers such as CloudFront-Viewer-Country included), at most 10."
+        ),
+    ] = "none"
+    cookies: Annotated[
+        Selectable,
+        Field(description='Cookies sent on: "none", "all" or their names.'),
+    ] = "none"
+    query_strings: Annotated[
+        Selectable,
+        Field(description='Query strings sent on: "none", "all" or their names.'),
+    ] = "none"
+
+
 class StateTable(Table):
     """Where a target's Terraform state and stage records are shared: an S3 bucket."""
 
@@ -510,6 +561,10 @@ class EdgeformFile(Table):
     cache_policies: Annotated[
         dict[FunctionName, Annotated[CachePolicyTable, AfterValidator(rules.cache_policy)]],
         Field(description="Cache policies of the project's own, by name."),
+    ] = {}
+    origin_request_policies: Annotated[
+        dict[FunctionName, OriginRequestPolicyTable],
+        Field(description="Origin request policies of the project's own, by name."),
     ] = {}
     functions: Annotated[
         dict[FunctionName, FunctionTable],

@@ -13,6 +13,7 @@ request is cached and skips origin response. A function that fails answers as Cl
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import time
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from edgeform.emulator import events, keys, validation
+from edgeform.emulator import viewer as viewer_headers
 from edgeform.emulator.cache import EdgeCache, cache_key, ttl_seconds
 from edgeform.emulator.events import EdgeConfig, HttpResponse, ViewerRequest, error_page
 from edgeform.emulator.origin import fetch_custom
@@ -83,7 +85,9 @@ class EdgeChain:
         log: ServeLog,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        viewer_country: str = viewer_headers.DEFAULT_COUNTRY,
     ) -> None:
+        self.viewer_country = viewer_country
         self.source = source
         self.log = log
         self.cache = EdgeCache(clock)
@@ -141,9 +145,11 @@ class _Flow:
         self.chain = chain
         self.stack = stack
         self.config = config
+        self.country = chain.viewer_country
         self.served = served
 
     async def run(self, viewer: ViewerRequest) -> None:
+        viewer = self.take_country(viewer)
         path = viewer.uri
         behavior = match_behavior(self.stack.behaviors, path)
         if viewer.method not in behavior.allowed_methods:
@@ -169,6 +175,25 @@ class _Flow:
             request = {**request, "uri": "/" + self.stack.default_root_object}
         await self.cached_or_origin(behavior, request, body)
 
+    def take_country(self, viewer: ViewerRequest) -> ViewerRequest:
+        """The viewer's country: serve's default, or the request's X-Edgeform-Viewer-Country,
+        which nothing after this sees (it is no header of CloudFront's)."""
+        self.country = self.chain.viewer_country
+        override = viewer_headers.COUNTRY_OVERRIDE
+        for name, value in viewer.headers:
+            if name.lower() == override and viewer_headers.COUNTRY_RE.match(value.upper()):
+                self.country = value.upper()
+        kept = tuple((k, v) for k, v in viewer.headers if k.lower() != override)
+        return dataclasses.replace(viewer, headers=kept)
+
+    def cloudfront_headers(self, request: dict[str, Any]) -> dict[str, str]:
+        headers = {
+            name: entries[0].get("value", "")
+            for name, entries in request.get("headers", {}).items()
+            if entries
+        }
+        return viewer_headers.cloudfront_headers(headers, request["clientIp"], self.country)
+
     async def cached_or_origin(
         self, behavior: EdgeBehavior, request: dict[str, Any], body: bytes
     ) -> None:
@@ -177,7 +202,7 @@ class _Flow:
             method,
             behavior.path_pattern,
             request["uri"],
-            *keys.key_parts(behavior.cache_policy, request),
+            *keys.key_parts(behavior.cache_policy, request, self.cloudfront_headers(request)),
         )
         cacheable = method in behavior.cached_methods
         hit = self.chain.cache.get(key) if cacheable else None
@@ -246,6 +271,8 @@ class _Flow:
             viewer_side,
             self.config,
             policy=behavior.cache_policy,
+            origin_policy=behavior.origin_request_policy,
+            cloudfront=self.cloudfront_headers(viewer_side),
             body=events.body_block(body, "origin-request")
             if orq is not None and orq.include_body and viewer_side["method"] in events.BODY_METHODS
             else None,

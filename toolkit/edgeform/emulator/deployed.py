@@ -99,6 +99,7 @@ class DeployedSource:
             allowed_methods=deployed.allowed_methods,
             cached_methods=deployed.cached_methods,
             cache_policy=deployed.cache_policy,
+            origin_request_policy=deployed.origin_request_policy,
         )
 
     def _pool(self, qualified_arn: str) -> FunctionPool:

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from edgeform.emulator import keys
 from edgeform.model import lambda_edge as limits
-from edgeform.model.policies import ALL, CachePolicy
+from edgeform.model.policies import ALL, CachePolicy, OriginRequestPolicy
 
 CfHeaders = dict[str, list[dict[str, str]]]
 HeaderPairs = list[tuple[str, str]]
@@ -162,33 +162,37 @@ def origin_request_dict(
     config: EdgeConfig,
     *,
     policy: CachePolicy = ALL_QUERY,
+    origin_policy: OriginRequestPolicy | None = None,
+    cloudfront: Mapping[str, str] | None = None,
     body: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The request as CloudFront sends it to the origin: its own Host, Via, X-Forwarded-For,
-    and what the behavior's cache policy keys on (headers, cookies, query strings); the
-    viewer's other headers stay behind (no CloudFront-* header: no policy asks for one)."""
+    and what the behavior's policies name (the cache key's headers, cookies and query strings,
+    and the origin request policy's); CloudFront-* headers only where a policy names one."""
     viewer_headers = request.get("headers", {})
-    named = keys.headers_for(policy, viewer_headers)
+    named = keys.forwarded_headers(policy, origin_policy, viewer_headers, cloudfront or {})
+    forwarded = {name.lower(): value for name, value in named}
     own = {"host", "x-forwarded-for", "user-agent", "via", "accept-encoding", "cookie"}
     pairs: HeaderPairs = [
-        ("Host", config.origin_domain),
+        ("Host", forwarded.get("host", config.origin_domain)),
         ("X-Forwarded-For", str(request["clientIp"])),
-        ("User-Agent", next((v for k, v in named if k.lower() == "user-agent"),
-                            ORIGIN_USER_AGENT)),
+        ("User-Agent", forwarded.get("user-agent", ORIGIN_USER_AGENT)),
         ("Via", config.via),
         *((k, v) for k, v in named if k.lower() not in own),
-    ]  # fmt: skip
+    ]
     if "accept-encoding" in viewer_headers:
         pairs.append(("Accept-Encoding", "gzip"))
-    cookies = keys.cookies_for(policy.cookies, viewer_headers)
+    selections = [policy.cookies, *([origin_policy.cookies] if origin_policy else [])]
+    cookies = keys.cookies_for_any(selections, viewer_headers)
     if cookies:
         pairs.append(("Cookie", cookies))
+    queries = [policy.query_strings, *([origin_policy.query_strings] if origin_policy else [])]
     origin = {
         "clientIp": request["clientIp"],
         "headers": to_cf_headers(pairs),
         "method": request["method"],
         "origin": s3_origin(config),
-        "querystring": keys.query_for(policy.query_strings, request["querystring"]),
+        "querystring": keys.query_for_any(queries, request["querystring"]),
         "uri": request["uri"],
     }
     if body is not None:

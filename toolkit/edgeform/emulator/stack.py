@@ -14,7 +14,7 @@ from edgeform.emulator.cache import Ttls
 from edgeform.emulator.origin import Origin
 from edgeform.emulator.runtimes import FunctionPool
 from edgeform.model.lambda_edge import EventType
-from edgeform.model.policies import CachePolicy
+from edgeform.model.policies import CachePolicy, OriginRequestPolicy
 from edgeform.model.project import ErrorResponse, error_response_for
 
 
@@ -33,6 +33,7 @@ class EdgeBehavior:
     allowed_methods: tuple[str, ...]
     cached_methods: tuple[str, ...]
     cache_policy: CachePolicy
+    origin_request_policy: OriginRequestPolicy | None = None
 
     @property
     def ttls(self) -> Ttls:

@@ -284,6 +284,7 @@ class WorkingTreeSource:
             allowed_methods=behavior.allowed_methods,
             cached_methods=behavior.cached_methods,
             cache_policy=behavior.cache_policy,
+            origin_request_policy=behavior.origin_request_policy,
         )
 
     async def close(self) -> None:

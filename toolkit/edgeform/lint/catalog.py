@@ -51,6 +51,7 @@ RULES: Final = {
         Rule("LE601", "error", "a policy's key within CloudFront's quotas (10 of each)"),
         Rule("LE602", "error", "no cache key when caching is disabled (max_ttl = 0)"),
         Rule("LE603", "error", "a behavior's cache policy exists, and decides alone"),
+        Rule("LE604", "error", "no Authorization header in an origin request policy"),
     )
 }
 

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Final, Literal
 
 PolicyKind = Literal["cache", "origin-request", "response-headers"]
-SelectionBehavior = Literal["none", "all", "whitelist", "allExcept"]
+SelectionBehavior = Literal["none", "all", "whitelist", "allExcept", "allViewerAndCloudFront"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Selection:
     names: tuple[str, ...] = ()
 
     def takes(self, name: str) -> bool:
-        if self.behavior == "all":
+        if self.behavior in ("all", "allViewerAndCloudFront"):
             return True
         if self.behavior == "whitelist":
             return name.lower() in (n.lower() for n in self.names)
@@ -169,6 +169,93 @@ MANAGED_CACHE_POLICY_SETTINGS: Final[Mapping[str, CachePolicy]] = MappingProxyTy
         )
     }
 )
+
+
+@dataclass(frozen=True)
+class OriginRequestPolicy:
+    """What reaches the origin beyond the cache key: viewer headers (`all` is the API's
+    allViewer; `allViewerAndCloudFront` adds the CloudFront headers named), cookies, query
+    strings."""
+
+    name: str
+    headers: Selection = NONE
+    cookies: Selection = NONE
+    query_strings: Selection = NONE
+    managed_id: str | None = None
+    comment: str = ""
+
+
+# CloudFront's own headers, added to a request when a policy names them (Developer Guide,
+# "Add CloudFront request headers"). The 2022-06 managed policy adds these.
+CLOUDFRONT_HEADERS_2022_06: Final = (
+    "CloudFront-Forwarded-Proto",
+    "CloudFront-Is-Android-Viewer",
+    "CloudFront-Is-Desktop-Viewer",
+    "CloudFront-Is-IOS-Viewer",
+    "CloudFront-Is-Mobile-Viewer",
+    "CloudFront-Is-SmartTV-Viewer",
+    "CloudFront-Is-Tablet-Viewer",
+    "CloudFront-Viewer-Address",
+    "CloudFront-Viewer-ASN",
+    "CloudFront-Viewer-City",
+    "CloudFront-Viewer-Country",
+    "CloudFront-Viewer-Country-Name",
+    "CloudFront-Viewer-Country-Region",
+    "CloudFront-Viewer-Country-Region-Name",
+    "CloudFront-Viewer-Http-Version",
+    "CloudFront-Viewer-Latitude",
+    "CloudFront-Viewer-Longitude",
+    "CloudFront-Viewer-Metro-Code",
+    "CloudFront-Viewer-Postal-Code",
+    "CloudFront-Viewer-Time-Zone",
+    "CloudFront-Viewer-TLS",
+)
+
+_CORS_S3: Final = ("Origin", "Access-Control-Request-Headers", "Access-Control-Request-Method")
+
+# The managed origin request policies' settings ("Use managed origin request policies").
+MANAGED_ORIGIN_REQUEST_POLICY_SETTINGS: Final[Mapping[str, OriginRequestPolicy]] = MappingProxyType(
+    {
+        policy.name: policy
+        for policy in (
+            OriginRequestPolicy("AllViewer", ALL, ALL, ALL),
+            OriginRequestPolicy(
+                "AllViewerAndCloudFrontHeaders-2022-06",
+                Selection("allViewerAndCloudFront", CLOUDFRONT_HEADERS_2022_06),
+                ALL,
+                ALL,
+            ),
+            OriginRequestPolicy(
+                "AllViewerExceptHostHeader", Selection("allExcept", ("Host",)), ALL, ALL
+            ),
+            OriginRequestPolicy("CORS-CustomOrigin", Selection("whitelist", ("Origin",))),
+            OriginRequestPolicy("CORS-S3Origin", Selection("whitelist", _CORS_S3)),
+            OriginRequestPolicy(
+                "Elemental-MediaTailor-PersonalizedManifests",
+                Selection("whitelist", (*_CORS_S3, "X-Forwarded-For", "User-Agent")),
+                NONE,
+                ALL,
+            ),
+            OriginRequestPolicy(
+                "UserAgentRefererHeaders", Selection("whitelist", ("User-Agent", "Referer"))
+            ),
+        )
+    }
+)
+
+
+def managed_origin_request_policy(name: str) -> OriginRequestPolicy | None:
+    settings = MANAGED_ORIGIN_REQUEST_POLICY_SETTINGS.get(name)
+    policy_id = MANAGED_ORIGIN_REQUEST_POLICIES.get(name)
+    if settings is None or policy_id is None:
+        return None
+    return OriginRequestPolicy(**{**settings.__dict__, "managed_id": policy_id})
+
+
+def managed_origin_request_policy_by_id(policy_id: str) -> OriginRequestPolicy | None:
+    found = (n for n, i in MANAGED_ORIGIN_REQUEST_POLICIES.items() if i == policy_id)
+    name = next(found, None)
+    return managed_origin_request_policy(name) if name else None
 
 
 def managed_cache_policy(name: str) -> CachePolicy | None:

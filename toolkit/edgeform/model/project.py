@@ -13,7 +13,7 @@ from typing import Final, Literal, get_args
 
 from edgeform.errors import ConfigError, ConfigProblem
 from edgeform.model.lambda_edge import EventType
-from edgeform.model.policies import ALL, CachePolicy
+from edgeform.model.policies import ALL, CachePolicy, OriginRequestPolicy
 from edgeform.model.state import StateBucket
 
 CONFIG_FILE: Final = "edgeform.toml"
@@ -89,6 +89,7 @@ class Behavior:
     cache_policy: CachePolicy = LEGACY_CACHE_POLICY
     cached_methods: tuple[str, ...] = ("GET", "HEAD")
     viewer_protocol_policy: ViewerProtocolPolicy = "redirect-to-https"
+    origin_request_policy: OriginRequestPolicy | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,10 @@ class Project:
     stages: Mapping[str, StageSettings]
     custom_error_responses: tuple[ErrorResponse, ...] = ()
     cache_policies: Mapping[str, CachePolicy] = field(  # [cache_policies]
+        default_factory=lambda: MappingProxyType({})
+    )
+    # [origin_request_policies]
+    origin_request_policies: Mapping[str, OriginRequestPolicy] = field(
         default_factory=lambda: MappingProxyType({})
     )
 

@@ -205,6 +205,16 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
             [f"{arn}:cloudfront::{account}:cache-policy/*"],
         ),
         _allow(
+            "OriginRequestPolicies",  # no tags either
+            [
+                "cloudfront:CreateOriginRequestPolicy",
+                "cloudfront:GetOriginRequestPolicy",
+                "cloudfront:UpdateOriginRequestPolicy",
+                "cloudfront:DeleteOriginRequestPolicy",
+            ],
+            [f"{arn}:cloudfront::{account}:origin-request-policy/*"],
+        ),
+        _allow(
             "EdgeLogsInEveryRegion",  # edgeform logs, and its --retention-days
             ["logs:FilterLogEvents", "logs:PutRetentionPolicy"],
             [f"{arn}:logs:*:{account}:log-group:/aws/lambda/{EDGE_REGION}.{names}"],

@@ -101,6 +101,10 @@ def _context(
         "behaviors": project.behaviors,
         "default_behavior": project.default_behavior,
         "cache_policies": project.rendered_cache_policies(),
+        "origin_request_policies": [
+            project.origin_request_policies[name]
+            for name in sorted(project.origin_request_policies)
+        ],
         "profile_ref": Hcl("local.aws_profile") if target.profile else None,
         "edge_provider": edge_provider(target),
         "local_endpoints": {service: Hcl("var.aws_endpoint") for service in LOCAL_SERVICES},
@@ -180,6 +184,9 @@ def stack_locals(
             "oac": names.oac,
         },
         "function_names": dict(names.functions),
+        "origin_request_policy_names": {
+            name: f"{names.prefix}--{name}" for name in sorted(project.origin_request_policies)
+        },
         "cache_policy_names": {
             p.name: f"{names.prefix}--{p.name}" for p in project.rendered_cache_policies()
         },
