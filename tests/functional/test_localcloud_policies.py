@@ -173,3 +173,13 @@ def test_origin_request_and_response_headers_policies_round_trip(cloudfront):
     names = {i["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]["Name"]
              for i in managed["ResponseHeadersPolicyList"]["Items"]}  # fmt: skip
     assert "SecurityHeadersPolicy" in names
+
+
+def test_a_policy_a_killed_deploy_made_is_found_by_its_name(cloudfront):
+    """What adopt.py imports after an interrupted apply (inventory.policy_id)."""
+    from edgeform.aws.inventory import policy_id
+
+    made = cloudfront.create_cache_policy(CachePolicyConfig=cache_policy("p--s--orphan"))
+    assert policy_id(cloudfront, "CachePolicy", "p--s--orphan") == made["CachePolicy"]["Id"]
+    assert policy_id(cloudfront, "CachePolicy", "CachingOptimized") is None  # custom only
+    assert policy_id(cloudfront, "OriginRequestPolicy", "p--s--orphan") is None

@@ -119,10 +119,15 @@ def test_adoption_looks_only_for_what_the_stack_declares_and_the_state_lacks(rep
     files = {
         "a.tf": 'resource "aws_s3_bucket" "site" {}\nresource "aws_iam_role" "edge" {}\n'
         'resource "aws_lambda_function" "redirect" {}\nresource "aws_lambda_function" "x" {}\n'
+        'resource "aws_cloudfront_cache_policy" "legacy-1" {}\n'
+        'resource "aws_cloudfront_origin_request_policy" "info" {}\n'
     }
-    assert candidates(ctx, files, {"aws_iam_role.edge"}) == [
+    assert candidates(ctx, files, {"aws_iam_role.edge", "aws_cloudfront_cache_policy.x"}) == [
         "aws_s3_bucket.site",
         "aws_lambda_function.redirect",
+        # Unique names: a policy a killed apply made would block the next create.
+        "aws_cloudfront_cache_policy.legacy-1",
+        "aws_cloudfront_origin_request_policy.info",
     ]
     text = import_blocks([Adoption("aws_lambda_function.redirect", 'edgeform-demo--main--"x"')])
     assert text == (

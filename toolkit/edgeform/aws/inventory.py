@@ -51,6 +51,24 @@ def origin_access_control_id(cloudfront: GuardedClient, name: str) -> str | None
     return None
 
 
+def policy_id(cloudfront: GuardedClient, api: str, name: str) -> str | None:
+    """The ID of the project's own policy named `name`; `api` is "CachePolicy" or
+    "OriginRequestPolicy" (List...Policies with Type=custom, page by page)."""
+    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in api).lstrip("_")
+    lister = getattr(cloudfront, f"list_{snake.replace('_policy', '_policies')}")
+    marker = ""
+    while True:
+        got = lister(Type="custom", **({"Marker": marker} if marker else {}))
+        listing = got.get(f"{api}List", {})
+        for item in listing.get("Items") or []:
+            policy = item.get(api, {})
+            if policy.get(f"{api}Config", {}).get("Name") == name:
+                return str(policy["Id"])
+        marker = listing.get("NextMarker") or ""
+        if not marker:
+            return None
+
+
 def distribution_ids(
     cloudfront: GuardedClient, tags: Mapping[str, str], *, comment: str
 ) -> list[str]:

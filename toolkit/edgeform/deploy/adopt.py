@@ -32,6 +32,11 @@ ROLE: Final = "aws_iam_role.edge"
 OAC: Final = "aws_cloudfront_origin_access_control.site"
 DISTRIBUTION: Final = "aws_cloudfront_distribution.site"
 FUNCTION: Final = "aws_lambda_function"
+# The policies' Terraform types, by the API's name for them.
+POLICIES: Final = {
+    "aws_cloudfront_cache_policy": "CachePolicy",
+    "aws_cloudfront_origin_request_policy": "OriginRequestPolicy",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,9 @@ def candidates(ctx: StageContext, files: Mapping[str, str], state: Collection[st
     declared = {f"{b.type}.{b.name}" for b in blocks(files) if b.kind == "resource"}
     wanted = [BUCKET, ROLE, OAC, DISTRIBUTION]
     wanted += [f"{FUNCTION}.{name}" for name in sorted(ctx.project.functions)]
+    wanted += sorted(
+        f"{b.type}.{b.name}" for b in blocks(files) if b.kind == "resource" and b.type in POLICIES
+    )
     return [address for address in wanted if address in declared and address not in state]
 
 
@@ -67,6 +75,11 @@ def _lookup(ctx: StageContext, conn: Connection, address: str) -> str | None:
         return inventory.origin_access_control_id(cloudfront, names.oac)
     if address == DISTRIBUTION:
         return _distribution(ctx, conn)
+    kind, _, name = address.partition(".")
+    if kind in POLICIES:
+        # Policies have unique names: one a killed apply made blocks the next one's create.
+        cloudfront = conn.client("cloudfront", LAMBDA_REGION)
+        return inventory.policy_id(cloudfront, POLICIES[kind], f"{names.prefix}--{name}")
     function = names.functions[address.removeprefix(f"{FUNCTION}.")]
     lam = conn.client("lambda", LAMBDA_REGION)
     return function if inventory.function_exists(lam, function) else None

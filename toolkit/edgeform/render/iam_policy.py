@@ -226,7 +226,12 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
         ),
         _allow(
             "FindStagesResources",  # adoption of an interrupted deploy's leftovers
-            ["cloudfront:ListDistributions", "cloudfront:ListOriginAccessControls"],
+            [
+                "cloudfront:ListDistributions",
+                "cloudfront:ListOriginAccessControls",
+                "cloudfront:ListCachePolicies",
+                "cloudfront:ListOriginRequestPolicies",
+            ],
             ["*"],
         ),
     ]
