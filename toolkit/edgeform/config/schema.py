@@ -348,19 +348,22 @@ HeaderName = Annotated[
     StringConstraints(pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}$"),
     Hint("{value!r} is not a header name", 'write an HTTP header\'s name, e.g. "Origin"'),
 ]
+
+
+def _words_or_names(*words: str) -> WithJsonSchema:
+    """The JSON Schema of a value that is one of `words` or an array of at most 10 names."""
+    names = {"type": "array", "items": {"type": "string", "minLength": 1}, "maxItems": 10}
+    return WithJsonSchema({"oneOf": [{"enum": list(words)}, names]})
+
+
 # "none", "all", or names: rules.selection checks it as one value (a union would report one
 # error per alternative).
-Selectable = Annotated[
-    Any,
-    PlainValidator(rules.selection),
-    WithJsonSchema(
-        {
-            "oneOf": [
-                {"enum": ["none", "all"]},
-                {"type": "array", "items": {"type": "string", "minLength": 1}, "maxItems": 10},
-            ]
-        }
-    ),
+Selectable = Annotated[Any, PlainValidator(rules.selection), _words_or_names("none", "all")]
+PolicyComment = Annotated[
+    Composed,
+    StringConstraints(max_length=128),
+    Hint("longer than 128 characters", "shorten it: CloudFront limits a comment to 128"),
+    Field(description="The policy's comment."),
 ]
 
 
@@ -368,12 +371,7 @@ class CachePolicyTable(Table):
     """A cache policy of the project's own: `[cache_policies.<name>]`. Terraform's
     aws_cloudfront_cache_policy, its key settings flattened."""
 
-    comment: Annotated[
-        Composed,
-        StringConstraints(max_length=128),
-        Hint("longer than 128 characters", "shorten it: CloudFront limits a comment to 128"),
-        Field(description="The policy's comment."),
-    ] = ""
+    comment: PolicyComment = ""
     min_ttl: Annotated[Ttl, Field(description="The least time an object stays cached (s).")] = 0
     default_ttl: Annotated[
         Ttl, Field(description="How long an object stays cached without Cache-Control (s).")
@@ -406,16 +404,7 @@ class CachePolicyTable(Table):
 
 
 OriginHeaders = Annotated[
-    Any,
-    PlainValidator(rules.origin_headers),
-    WithJsonSchema(
-        {
-            "oneOf": [
-                {"enum": ["none", "allViewer"]},
-                {"type": "array", "items": {"type": "string", "minLength": 1}, "maxItems": 10},
-            ]
-        }
-    ),
+    Any, PlainValidator(rules.origin_headers), _words_or_names("none", "allViewer")
 ]
 
 
@@ -424,12 +413,7 @@ class OriginRequestPolicyTable(Table):
     what reaches the origin besides the cache key (Terraform's
     aws_cloudfront_origin_request_policy, flattened)."""
 
-    comment: Annotated[
-        Composed,
-        StringConstraints(max_length=128),
-        Hint("longer than 128 characters", "shorten it: CloudFront limits a comment to 128"),
-        Field(description="The policy's comment."),
-    ] = ""
+    comment: PolicyComment = ""
     headers: Annotated[
         OriginHeaders,
         Field(
