@@ -51,6 +51,9 @@ def main() -> None:
         worktree = Path(scratch) / "base"
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(worktree), base],
                        cwd=REPO, check=True)  # fmt: skip
+        # The package finds its Terraform templates as edgeform.render.templates, which the
+        # editable install maps to this checkout's terraform/: give the base its own.
+        (worktree / "toolkit/edgeform/render/templates").symlink_to(worktree / "terraform")
         try:
             trees = {"this checkout": REPO, f"base {base}": worktree}
             for tree in trees.values():
