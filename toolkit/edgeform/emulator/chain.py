@@ -198,11 +198,13 @@ class _Flow:
         self, behavior: EdgeBehavior, request: dict[str, Any], body: bytes
     ) -> None:
         method = request["method"]
+        # Computed once: the cache key and the origin request both take what they name of it.
+        cloudfront = self.cloudfront_headers(request)
         key = cache_key(
             method,
             behavior.path_pattern,
             request["uri"],
-            *keys.key_parts(behavior.cache_policy, request, self.cloudfront_headers(request)),
+            *keys.key_parts(behavior.cache_policy, request, cloudfront),
         )
         cacheable = method in behavior.cached_methods
         hit = self.chain.cache.get(key) if cacheable else None
@@ -213,7 +215,9 @@ class _Flow:
             origin_status = cached.origin_status
             self.served.x_cache = ERROR if origin_status >= 400 else HIT
         else:
-            response, origin_status, generated = await self.miss(behavior, request, body)
+            response, origin_status, generated = await self.miss(
+                behavior, request, body, cloudfront
+            )
             if cacheable:
                 custom = self.stack.error_response(response.status)
                 ttl = ttl_seconds(
@@ -264,7 +268,11 @@ class _Flow:
         return page
 
     async def miss(
-        self, behavior: EdgeBehavior, viewer_side: dict[str, Any], body: bytes
+        self,
+        behavior: EdgeBehavior,
+        viewer_side: dict[str, Any],
+        body: bytes,
+        cloudfront: dict[str, str],
     ) -> tuple[HttpResponse, int, bool]:
         orq = behavior.triggers.get("origin-request")
         request = events.origin_request_dict(
@@ -272,7 +280,7 @@ class _Flow:
             self.config,
             policy=behavior.cache_policy,
             origin_policy=behavior.origin_request_policy,
-            cloudfront=self.cloudfront_headers(viewer_side),
+            cloudfront=cloudfront,
             body=events.body_block(body, "origin-request")
             if orq is not None and orq.include_body and viewer_side["method"] in events.BODY_METHODS
             else None,

@@ -16,7 +16,8 @@ from typing import Any, Final
 
 from edgeform.emulator import keys
 from edgeform.model import lambda_edge as limits
-from edgeform.model.policies import ALL, CachePolicy, OriginRequestPolicy
+from edgeform.model.policies import CachePolicy, OriginRequestPolicy
+from edgeform.model.project import LEGACY_CACHE_POLICY
 
 CfHeaders = dict[str, list[dict[str, str]]]
 HeaderPairs = list[tuple[str, str]]
@@ -152,16 +153,12 @@ def s3_origin(config: EdgeConfig) -> dict[str, Any]:
     }
 
 
-# A policy that sends the query string and nothing else: what `edgeform event` and `invoke`
-# show of an origin event (the legacy keys' default).
-ALL_QUERY: Final = CachePolicy("all-query", query_strings=ALL)
-
-
 def origin_request_dict(
     request: Mapping[str, Any],
     config: EdgeConfig,
     *,
-    policy: CachePolicy = ALL_QUERY,
+    # The legacy keys' default (the query string, nothing else): `edgeform event`, `invoke`.
+    policy: CachePolicy = LEGACY_CACHE_POLICY,
     origin_policy: OriginRequestPolicy | None = None,
     cloudfront: Mapping[str, str] | None = None,
     body: dict[str, Any] | None = None,

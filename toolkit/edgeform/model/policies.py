@@ -10,9 +10,9 @@ endpoint and serve use the IDs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Final, Literal, TypeVar
 
 PolicyKind = Literal["cache", "origin-request", "response-headers"]
 SelectionBehavior = Literal["none", "all", "whitelist", "allExcept", "allViewerAndCloudFront"]
@@ -244,29 +244,31 @@ MANAGED_ORIGIN_REQUEST_POLICY_SETTINGS: Final[Mapping[str, OriginRequestPolicy]]
 )
 
 
+P = TypeVar("P", CachePolicy, OriginRequestPolicy)
+
+
+def _managed(settings: Mapping[str, P], ids: Mapping[str, str], name: str | None) -> P | None:
+    """AWS's managed policy `name` (its settings, with its ID), or None."""
+    found = settings.get(name) if name else None
+    policy_id = ids.get(name) if name else None
+    return replace(found, managed_id=policy_id) if found and policy_id else None
+
+
+def _name_of(ids: Mapping[str, str], policy_id: str) -> str | None:
+    return next((name for name, known in ids.items() if known == policy_id), None)
+
+
 def managed_origin_request_policy(name: str) -> OriginRequestPolicy | None:
-    settings = MANAGED_ORIGIN_REQUEST_POLICY_SETTINGS.get(name)
-    policy_id = MANAGED_ORIGIN_REQUEST_POLICIES.get(name)
-    if settings is None or policy_id is None:
-        return None
-    return OriginRequestPolicy(**{**settings.__dict__, "managed_id": policy_id})
+    return _managed(MANAGED_ORIGIN_REQUEST_POLICY_SETTINGS, MANAGED_ORIGIN_REQUEST_POLICIES, name)
 
 
 def managed_origin_request_policy_by_id(policy_id: str) -> OriginRequestPolicy | None:
-    found = (n for n, i in MANAGED_ORIGIN_REQUEST_POLICIES.items() if i == policy_id)
-    name = next(found, None)
-    return managed_origin_request_policy(name) if name else None
+    return managed_origin_request_policy(_name_of(MANAGED_ORIGIN_REQUEST_POLICIES, policy_id) or "")
 
 
 def managed_cache_policy(name: str) -> CachePolicy | None:
-    """AWS's managed cache policy `name`, with its ID, or None."""
-    settings = MANAGED_CACHE_POLICY_SETTINGS.get(name)
-    policy_id = MANAGED_CACHE_POLICIES.get(name)
-    if settings is None or policy_id is None:
-        return None
-    return CachePolicy(**{**settings.__dict__, "managed_id": policy_id})
+    return _managed(MANAGED_CACHE_POLICY_SETTINGS, MANAGED_CACHE_POLICIES, name)
 
 
 def managed_cache_policy_by_id(policy_id: str) -> CachePolicy | None:
-    name = next((n for n, i in MANAGED_CACHE_POLICIES.items() if i == policy_id), None)
-    return managed_cache_policy(name) if name else None
+    return managed_cache_policy(_name_of(MANAGED_CACHE_POLICIES, policy_id) or "")
