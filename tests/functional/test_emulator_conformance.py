@@ -401,3 +401,53 @@ def test_an_origin_request_policy_sends_viewer_headers_beside_the_cache_key(fres
     assert seen["headers"]["cloudfront-viewer-country"] == ["DE"]
     assert seen["headers"]["cloudfront-is-mobile-viewer"] == ["false"]
     assert "x-edgeform-viewer-country" not in seen["headers"]
+
+
+# --- response headers policies (Developer Guide, "Add or remove HTTP headers in CloudFront
+# responses with a policy", "Understand response headers policies") -------------------------
+
+
+def test_a_response_headers_policy_sets_and_removes_headers_on_misses_and_hits(fresh):
+    """The policy's headers replace the origin's (override), removed ones go; hits get them
+    as misses do. Origin response runs before the policy: it saw no X-Frame-Options. Viewer
+    response runs after it: it saw DENY (CloudFront adds them "before sending the response to
+    viewers", the viewer response function sees them)."""
+    path = "/headers/a.js?ors=ors-saw-frame&vres=vres-saw-frame"
+    miss = fresh.request(path)
+    hit = fresh.request(path)
+    assert (miss.x_cache, hit.x_cache) == (MISS, HIT)
+    for reply in (miss, hit):
+        assert reply.header("content-security-policy") == "default-src 'self'"
+        assert reply.header("x-frame-options") == "DENY"
+        assert reply.header("x-robots-tag") == "noindex"
+        assert reply.header("server") != "AmazonS3"  # S3's, removed
+        assert reply.header("x-ors-saw") == "none"
+        assert reply.header("x-vres-saw") == "DENY"
+        assert reply.header("access-control-allow-origin") is None  # not a CORS request
+
+
+def test_a_policy_header_overrides_the_origins_only_when_it_says_so(fresh):
+    strict = fresh.request("/headers/a.js?ors=set-frame")
+    assert strict.header("x-frame-options") == "DENY"  # override = true: the policy's
+    lenient = fresh.request("/lenient/a.js?ors=set-frame")
+    assert lenient.header("x-frame-options") == "SAMEORIGIN"  # override = false: the origin's
+    plain = fresh.request("/lenient/a.js")
+    assert plain.header("x-frame-options") == "DENY"  # the origin sent none: added
+
+
+def test_cors_headers_answer_an_allowed_origin_and_preflights_only(fresh):
+    allowed = fresh.request("/headers/a.js", headers={"Origin": "https://app.example"})
+    assert allowed.header("access-control-allow-origin") == "https://app.example"
+    assert allowed.header("access-control-expose-headers") == "X-Robots-Tag"
+    assert allowed.header("access-control-allow-methods") is None  # not a preflight
+    other = fresh.request("/headers/a.js", headers={"Origin": "https://evil.example"})
+    assert other.header("access-control-allow-origin") is None
+    preflight = fresh.request(
+        "/headers/a.js",
+        method="OPTIONS",
+        headers={"Origin": "https://app.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.header("access-control-allow-origin") == "https://app.example"
+    assert preflight.header("access-control-allow-methods") == "GET, POST"
+    assert preflight.header("access-control-allow-headers") == "X-Token"
+    assert preflight.header("access-control-max-age") == "600"

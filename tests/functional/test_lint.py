@@ -257,6 +257,26 @@ ERRORS = [
         "edgeform.toml",
         "Cachingoptimized",
     ),
+    (
+        "LE605",
+        config_edit(
+            "[default_behavior]",
+            "[response_headers_policies.cors.cors]\n"
+            'allow_origins = ["*"]\nallow_methods = ["GET"]\nallow_headers = ["*"]\n'
+            "allow_credentials = true\n\n[default_behavior]",
+        ),
+        "edgeform.toml",
+        "allow_credentials",
+    ),
+    (
+        "LE606",
+        config_edit(
+            "[default_behavior]",
+            '[response_headers_policies.plain]\nremove_headers = ["Via"]\n\n[default_behavior]',
+        ),
+        "edgeform.toml",
+        "remove_headers",
+    ),
 ]
 
 WARNINGS = [

@@ -222,15 +222,32 @@ query_strings = ["page"]
 headers = ["CloudFront-Viewer-Country", "CloudFront-Is-Mobile-Viewer"]
 query_strings = "all"
 
+[response_headers_policies.security]
+content_security_policy = "default-src 'self'"
+strict_transport_security = { max_age = 63072000, include_subdomains = true }
+frame_options = "DENY"
+content_type_options = true
+referrer_policy = "same-origin"
+custom_headers = { "X-Robots-Tag" = "noindex" }
+remove_headers = ["Server"]
+
+[response_headers_policies.security.cors]
+allow_origins = ["https://example.com"]
+allow_methods = ["GET"]
+allow_headers = ["X-Token"]
+max_age = 600
+
 [[behaviors]]
 path_pattern = "/keyed/*"
 cache_policy = "keyed"
 origin_request_policy = "viewer-info"
+response_headers_policy = "security"
 
 [[behaviors]]
 path_pattern = "/live/*"
 cache_policy = "CachingDisabled"
 origin_request_policy = "AllViewerExceptHostHeader"
+response_headers_policy = "CORS-With-Preflight"
 viewer_protocol_policy = "https-only"
 """
 
@@ -248,6 +265,7 @@ def test_policies_are_made_attached_read_back_and_plan_clean(project, first):
         added = project.deploy()["plan"]["add"]
         assert "aws_cloudfront_cache_policy.keyed" in added
         assert "aws_cloudfront_origin_request_policy.viewer-info" in added
+        assert "aws_cloudfront_response_headers_policy.security" in added
         project.edgeform("plan", "--stage", "main", expect=0)
         cloudfront = project.client("cloudfront")
         behaviors = cloudfront.get_distribution_config(Id=first["outputs"]["distribution_id"])[
@@ -272,12 +290,31 @@ def test_policies_are_made_attached_read_back_and_plan_clean(project, first):
             "CloudFront-Viewer-Country",
             "CloudFront-Is-Mobile-Viewer",
         ]
+        headers_ids = {b["PathPattern"]: b["ResponseHeadersPolicyId"] for b in behaviors}
+        assert headers_ids["/live/*"] == "5cc3b908-e619-4b99-88e5-2cf7f45965bd"
+        made_headers = cloudfront.get_response_headers_policy(Id=headers_ids["/keyed/*"])[
+            "ResponseHeadersPolicy"
+        ]["ResponseHeadersPolicyConfig"]
+        assert made_headers["Name"] == "edgeform-demo--main--security"
+        read_back = CloudFront(cloudfront).response_headers_policy(headers_ids["/keyed/*"])
+        assert read_back.added_headers() == [
+            ("Content-Security-Policy", "default-src 'self'"),
+            ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),
+            ("X-Frame-Options", "DENY"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "same-origin"),
+            ("X-Robots-Tag", "noindex"),
+        ]
+        assert read_back.remove_headers == ("Server",)
+        assert read_back.cors is not None
+        assert read_back.cors.max_age == 600
     finally:
         config.write_text(original)
     removed = project.deploy()["plan"]["destroy"]
     assert sorted(removed) == [
         "aws_cloudfront_cache_policy.keyed",
         "aws_cloudfront_origin_request_policy.viewer-info",
+        "aws_cloudfront_response_headers_policy.security",
     ]
 
 

@@ -244,7 +244,12 @@ READS = ("Get", "List", "Describe", "Filter")
 UNTAGGABLE = {
     f"cloudfront:{verb}{kind}"
     for verb in ("Create", "Get", "Update", "Delete")
-    for kind in ("OriginAccessControl", "CachePolicy", "OriginRequestPolicy")
+    for kind in (
+        "OriginAccessControl",
+        "CachePolicy",
+        "OriginRequestPolicy",
+        "ResponseHeadersPolicy",
+    )
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from edgeform.aws.boundary import GuardedClient
 from edgeform.errors import AwsError
@@ -19,8 +19,10 @@ from edgeform.model.policies import (
     Selection,
     managed_cache_policy_by_id,
     managed_origin_request_policy_by_id,
+    managed_response_headers_policy_by_id,
 )
 from edgeform.model.project import ErrorResponse
+from edgeform.model.response_headers import Cors, ResponseHeadersPolicy, StrictTransportSecurity
 
 # Past this many paths one wildcard is cheaper (AWS bills invalidation paths) and as quick.
 MAX_PATHS: Final = 15
@@ -46,6 +48,7 @@ class DeployedBehavior:
     cached_methods: tuple[str, ...]
     cache_policy: CachePolicy
     origin_request_policy: OriginRequestPolicy | None = None
+    response_headers_policy: ResponseHeadersPolicy | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,16 @@ def invalidation_paths(changed: Sequence[str], default_root_object: str) -> list
     if default_root_object in changed:
         paths.insert(0, "/")  # the root URL serves the default root object
     return ["/*"] if len(paths) > MAX_PATHS else paths
+
+
+class PolicyReader(Protocol):
+    """Reads a behavior's policies by ID."""
+
+    def cache_policy(self, policy_id: str) -> CachePolicy: ...
+
+    def origin_request_policy(self, policy_id: str) -> OriginRequestPolicy: ...
+
+    def response_headers_policy(self, policy_id: str) -> ResponseHeadersPolicy: ...
 
 
 class CloudFront:
@@ -97,8 +110,15 @@ class CloudFront:
         return associations_of(self._config(distribution_id))
 
     def distribution(self, distribution_id: str) -> DeployedDistribution:
-        return distribution_of(
-            self._config(distribution_id), self.cache_policy, self.origin_request_policy
+        return distribution_of(self._config(distribution_id), self)
+
+    def response_headers_policy(self, policy_id: str) -> ResponseHeadersPolicy:
+        managed = managed_response_headers_policy_by_id(policy_id)
+        if managed is not None:
+            return managed
+        got = self.client.get_response_headers_policy(Id=policy_id)
+        return response_headers_policy_of(
+            got["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]
         )
 
     def origin_request_policy(self, policy_id: str) -> OriginRequestPolicy:
@@ -177,26 +197,18 @@ def _event(name: str) -> EventType:
     )
 
 
-def distribution_of(
-    config: dict[str, Any],
-    policy: Callable[[str], CachePolicy],
-    origin_policy: Callable[[str], OriginRequestPolicy],
-) -> DeployedDistribution:
-    """A distribution config, as CloudFront's API returns it, typed; `policy` and
-    `origin_policy` read a cache and an origin request policy by ID."""
+def distribution_of(config: dict[str, Any], policies: PolicyReader) -> DeployedDistribution:
+    """A distribution config, as CloudFront's API returns it, typed; `policies` reads the
+    behaviors' policies by ID."""
     return DeployedDistribution(
-        behaviors=tuple(_behavior(b, policy, origin_policy) for b in _behaviors(config)),
+        behaviors=tuple(_behavior(b, policies) for b in _behaviors(config)),
         default_root_object=str(config.get("DefaultRootObject", "")),
         origin_domain=str(config["Origins"]["Items"][0]["DomainName"]),
         error_responses=error_responses_of(config),
     )
 
 
-def _behavior(
-    spec: dict[str, Any],
-    policy: Callable[[str], CachePolicy],
-    origin_policy: Callable[[str], OriginRequestPolicy],
-) -> DeployedBehavior:
+def _behavior(spec: dict[str, Any], policies: PolicyReader) -> DeployedBehavior:
     allowed = spec["AllowedMethods"]
     pattern = spec.get("PathPattern")
     policy_id = spec.get("CachePolicyId")
@@ -205,10 +217,15 @@ def _behavior(
         associations=_associations(pattern, spec),
         allowed_methods=tuple(allowed["Items"]),
         cached_methods=tuple(allowed.get("CachedMethods", {}).get("Items", ["GET", "HEAD"])),
-        cache_policy=policy(policy_id) if policy_id else _legacy_policy(spec),
+        cache_policy=policies.cache_policy(policy_id) if policy_id else _legacy_policy(spec),
         origin_request_policy=(
-            origin_policy(spec["OriginRequestPolicyId"])
+            policies.origin_request_policy(spec["OriginRequestPolicyId"])
             if spec.get("OriginRequestPolicyId")
+            else None
+        ),
+        response_headers_policy=(
+            policies.response_headers_policy(spec["ResponseHeadersPolicyId"])
+            if spec.get("ResponseHeadersPolicyId")
             else None
         ),
     )
@@ -260,6 +277,63 @@ def origin_request_policy_of(config: dict[str, Any]) -> OriginRequestPolicy:
         chosen,
         _selection(config.get("CookiesConfig") or {}, "Cookie", "Cookies"),
         _selection(config.get("QueryStringsConfig") or {}, "QueryString", "QueryStrings"),
+    )
+
+
+def _items(config: dict[str, Any] | None) -> tuple[str, ...]:
+    return tuple((config or {}).get("Items") or ())
+
+
+def _entries(config: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return list((config or {}).get("Items") or ())
+
+
+def response_headers_policy_of(config: dict[str, Any]) -> ResponseHeadersPolicy:
+    """Pure: a ResponseHeadersPolicyConfig as CloudFront's API returns it, typed. The policy's
+    one `override` is its headers' (edgeform renders them all alike)."""
+    security = config.get("SecurityHeadersConfig") or {}
+    custom = _entries(config.get("CustomHeadersConfig"))
+    overrides = [bool(h.get("Override")) for h in custom]
+    overrides += [bool(v.get("Override")) for v in security.values() if isinstance(v, dict)]
+    return ResponseHeadersPolicy(
+        str(config.get("Name", "")),
+        cors=_cors_of(config.get("CorsConfig")),
+        content_security_policy=(security.get("ContentSecurityPolicy") or {}).get(
+            "ContentSecurityPolicy"
+        ),
+        strict_transport_security=_hsts_of(security.get("StrictTransportSecurity")),
+        frame_options=(security.get("FrameOptions") or {}).get("FrameOption"),
+        content_type_options="ContentTypeOptions" in security,
+        referrer_policy=(security.get("ReferrerPolicy") or {}).get("ReferrerPolicy"),
+        xss_protection=bool((security.get("XSSProtection") or {}).get("Protection")),
+        custom_headers=tuple((str(h["Header"]), str(h["Value"])) for h in custom),
+        remove_headers=tuple(str(h["Header"]) for h in _entries(config.get("RemoveHeadersConfig"))),
+        override=all(overrides),
+    )
+
+
+def _cors_of(config: dict[str, Any] | None) -> Cors | None:
+    if not config:
+        return None
+    max_age = config.get("AccessControlMaxAgeSec")
+    return Cors(
+        _items(config.get("AccessControlAllowOrigins")),
+        _items(config.get("AccessControlAllowMethods")),
+        _items(config.get("AccessControlAllowHeaders")),
+        _items(config.get("AccessControlExposeHeaders")),
+        bool(config.get("AccessControlAllowCredentials")),
+        int(max_age) if max_age is not None else None,
+        bool(config.get("OriginOverride")),
+    )
+
+
+def _hsts_of(config: dict[str, Any] | None) -> StrictTransportSecurity | None:
+    if not config:
+        return None
+    return StrictTransportSecurity(
+        int(config["AccessControlMaxAgeSec"]),
+        bool(config.get("IncludeSubdomains")),
+        bool(config.get("Preload")),
     )
 
 

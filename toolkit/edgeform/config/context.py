@@ -22,6 +22,7 @@ class ParseContext:
     config: Mapping[str, Any] = field(default_factory=dict)
     cache_policies: frozenset[str] = frozenset()
     origin_request_policies: frozenset[str] = frozenset()
+    response_headers_policies: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, info: ValidationInfo) -> ParseContext:
@@ -43,4 +44,5 @@ class ParseContext:
             config=table(data.get("config")),
             cache_policies=frozenset(table(data.get("cache_policies"))),
             origin_request_policies=frozenset(table(data.get("origin_request_policies"))),
+            response_headers_policies=frozenset(table(data.get("response_headers_policies"))),
         )

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from edgeform.config.context import ParseContext
 from edgeform.errors import ConfigError, ConfigProblem
@@ -25,6 +26,7 @@ from edgeform.model.policies import (
     Selection,
     managed_cache_policy,
     managed_origin_request_policy,
+    managed_response_headers_policy,
 )
 from edgeform.model.project import (
     CONFIG_FILE,
@@ -37,6 +39,7 @@ from edgeform.model.project import (
     Target,
     Trigger,
 )
+from edgeform.model.response_headers import Cors, ResponseHeadersPolicy, StrictTransportSecurity
 from edgeform.model.state import StateBucket, parse_duration
 
 if TYPE_CHECKING:
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
         EdgeformFile,
         FunctionTable,
         OriginRequestPolicyTable,
+        ResponseHeadersPolicyTable,
         StateTable,
         TargetTable,
     )
@@ -107,6 +111,11 @@ def _project(table: EdgeformFile, config_file: Path) -> Project:
     origin = {
         name: _origin_request_policy(name, p) for name, p in table.origin_request_policies.items()
     }
+    headers = {
+        name: _response_headers_policy(name, p)
+        for name, p in table.response_headers_policies.items()
+    }
+    named = _Named(policies, origin, headers)
     return Project(
         root=root,
         config_file=config_file,
@@ -121,8 +130,8 @@ def _project(table: EdgeformFile, config_file: Path) -> Project:
         functions=MappingProxyType(
             {name: _function(name, f, root) for name, f in table.functions.items()}
         ),
-        default_behavior=_behavior(table.default_behavior, None, policies, origin),
-        behaviors=tuple(_behavior(b, b.path_pattern, policies, origin) for b in table.behaviors),
+        default_behavior=_behavior(table.default_behavior, None, named),
+        behaviors=tuple(_behavior(b, b.path_pattern, named) for b in table.behaviors),
         targets=MappingProxyType(_targets(table.targets)),
         default_target=spec.default_target,
         stages=MappingProxyType(
@@ -133,6 +142,7 @@ def _project(table: EdgeformFile, config_file: Path) -> Project:
         ),
         cache_policies=MappingProxyType(policies),
         origin_request_policies=MappingProxyType(origin),
+        response_headers_policies=MappingProxyType(headers),
         custom_error_responses=tuple(
             ErrorResponse(
                 e.error_code, e.response_page_path, e.response_code, e.error_caching_min_ttl
@@ -147,12 +157,16 @@ def _function(name: str, spec: FunctionTable, root: Path) -> Function:
     return Function(name, source, spec.runtime, spec.handler, spec.memory, spec.timeout)
 
 
-def _behavior(
-    spec: DefaultBehaviorTable,
-    pattern: str | None,
-    policies: Mapping[str, CachePolicy],
-    origin: Mapping[str, OriginRequestPolicy],
-) -> Behavior:
+@dataclass(frozen=True)
+class _Named:
+    """The project's own policies, by name, for behaviors to name."""
+
+    cache: Mapping[str, CachePolicy]
+    origin_request: Mapping[str, OriginRequestPolicy]
+    response_headers: Mapping[str, ResponseHeadersPolicy]
+
+
+def _behavior(spec: DefaultBehaviorTable, pattern: str | None, named: _Named) -> Behavior:
     triggers = sorted(
         (Trigger(t.event, t.function, t.include_body) for t in spec.triggers),
         key=lambda t: EVENT_TYPES.index(t.event),
@@ -165,21 +179,58 @@ def _behavior(
         tuple(triggers),
         allowed,
         spec.compress,
-        _behavior_policy(spec, policies),
+        _behavior_policy(spec, named.cache),
         tuple(spec.cached_methods) if spec.cached_methods is not None else cached,
         spec.viewer_protocol_policy,
-        _origin_policy(spec.origin_request_policy, origin),
+        _chosen(spec.origin_request_policy, named.origin_request, managed_origin_request_policy),
+        _chosen(
+            spec.response_headers_policy, named.response_headers, managed_response_headers_policy
+        ),
     )
 
 
-def _origin_policy(
-    name: str | None, origin: Mapping[str, OriginRequestPolicy]
-) -> OriginRequestPolicy | None:
+P = TypeVar("P", CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy)
+
+
+def _chosen(name: str | None, own: Mapping[str, P], managed: Callable[[str], P | None]) -> P | None:
+    """The policy a behavior names: the project's own of that name, or AWS's managed one."""
     if name is None:
         return None
-    found = origin.get(name) or managed_origin_request_policy(name)
+    found = own.get(name) or managed(name)
     assert found is not None, name  # the schema's rule let only policies that exist through
     return found
+
+
+def _response_headers_policy(name: str, spec: ResponseHeadersPolicyTable) -> ResponseHeadersPolicy:
+    hsts = spec.strict_transport_security
+    cors = spec.cors
+    return ResponseHeadersPolicy(
+        name,
+        cors=Cors(
+            tuple(cors.allow_origins),
+            tuple(cors.allow_methods),
+            tuple(cors.allow_headers),
+            tuple(cors.expose_headers),
+            cors.allow_credentials,
+            cors.max_age,
+            cors.origin_override,
+        )
+        if cors
+        else None,
+        content_security_policy=spec.content_security_policy,
+        strict_transport_security=StrictTransportSecurity(
+            hsts.max_age, hsts.include_subdomains, hsts.preload
+        )
+        if hsts
+        else None,
+        frame_options=spec.frame_options,
+        content_type_options=spec.content_type_options,
+        referrer_policy=spec.referrer_policy,
+        custom_headers=tuple(spec.custom_headers.items()),
+        remove_headers=tuple(spec.remove_headers),
+        override=spec.override,
+        comment=spec.comment,
+    )
 
 
 def _origin_request_policy(name: str, spec: OriginRequestPolicyTable) -> OriginRequestPolicy:
@@ -199,7 +250,9 @@ def _behavior_policy(
     """The behavior's cache policy: named (managed or the project's), or the one edgeform
     makes from the legacy keys, named by its settings (behaviors alike share it)."""
     if spec.cache_policy is not None:
-        return policies.get(spec.cache_policy) or _managed(spec.cache_policy)
+        found = _chosen(spec.cache_policy, policies, managed_cache_policy)
+        assert found is not None
+        return found
     settings = (
         spec.min_ttl if spec.min_ttl is not None else LEGACY_CACHE_POLICY.min_ttl,
         spec.default_ttl if spec.default_ttl is not None else LEGACY_CACHE_POLICY.default_ttl,
@@ -218,12 +271,6 @@ def _behavior_policy(
         brotli=spec.compress,
         legacy=True,
     )
-
-
-def _managed(name: str) -> CachePolicy:
-    found = managed_cache_policy(name)
-    assert found is not None, name  # the schema's rule let only policies that exist through
-    return found
 
 
 def _cache_policy(name: str, spec: CachePolicyTable) -> CachePolicy:

@@ -26,11 +26,13 @@ if TYPE_CHECKING:
     from edgeform.config.schema import (
         BehaviorTable,
         CachePolicyTable,
+        CorsTable,
         ErrorResponseTable,
         FunctionTable,
         TargetTable,
         TriggerTable,
     )
+    from edgeform.model.policies import PolicyKind
 
 # The largest integer Node.js and the page's JavaScript read exactly (Number.MAX_SAFE_INTEGER).
 JS_SAFE_INTEGER: Final = 2**53 - 1
@@ -457,18 +459,33 @@ def cache_policy(table: CachePolicyTable) -> CachePolicyTable:
     return table
 
 
-def cache_policy_name(name: str, info: ValidationInfo) -> str:
-    from edgeform.model.policies import MANAGED_CACHE_POLICIES
+def _policy_name(name: str, info: ValidationInfo, kind: PolicyKind) -> str:
+    """A behavior's policy of `kind`: the project's own ([<kind>_policies]) or AWS's."""
+    from edgeform.model.policies import MANAGED
 
-    custom = ParseContext.of(info).cache_policies
-    if name not in custom and name not in MANAGED_CACHE_POLICIES:
+    table = kind.replace("-", "_") + "_policies"
+    custom = getattr(ParseContext.of(info), table)
+    managed = MANAGED[kind]
+    if name not in custom and name not in managed:
         refuse_one(
-            f"no cache policy named {name!r}",
-            f"define [cache_policies.{name}], or name one of AWS's managed policies: "
-            + ", ".join(MANAGED_CACHE_POLICIES),
+            f"no {kind.replace('-', ' ')} policy named {name!r}",
+            f"define [{table}.{name}], or name one of AWS's managed policies: "
+            + ", ".join(managed),
             "LE603",
         )
     return name
+
+
+def cache_policy_name(name: str, info: ValidationInfo) -> str:
+    return _policy_name(name, info, "cache")
+
+
+def origin_request_policy_name(name: str, info: ValidationInfo) -> str:
+    return _policy_name(name, info, "origin-request")
+
+
+def response_headers_policy_name(name: str, info: ValidationInfo) -> str:
+    return _policy_name(name, info, "response-headers")
 
 
 def origin_headers(value: Any) -> Any:
@@ -497,18 +514,42 @@ def origin_headers(value: Any) -> Any:
     return value
 
 
-def origin_request_policy_name(name: str, info: ValidationInfo) -> str:
-    from edgeform.model.policies import MANAGED_ORIGIN_REQUEST_POLICIES
-
-    custom = ParseContext.of(info).origin_request_policies
-    if name not in custom and name not in MANAGED_ORIGIN_REQUEST_POLICIES:
-        refuse_one(
-            f"no origin request policy named {name!r}",
-            f"define [origin_request_policies.{name}], or name one of AWS's managed policies: "
-            + ", ".join(MANAGED_ORIGIN_REQUEST_POLICIES),
-            "LE603",
+def cors(table: CorsTable) -> CorsTable:
+    """Credentials only with named origins: browsers refuse `Access-Control-Allow-Origin: *`
+    on a credentialed request (Fetch standard, CORS protocol), so the policy would never work."""
+    if table.allow_credentials and "*" in table.allow_origins:
+        refuse(
+            Problem(
+                'allow_credentials with allow_origins = ["*"]: browsers refuse a wildcard '
+                "origin on a request with credentials",
+                "list the origins allowed, or set allow_credentials = false",
+                "LE605",
+                at="allow_credentials",
+            )
         )
-    return name
+    return table
+
+
+def _untouchable(names: list[str], verb: str) -> None:
+    from edgeform.model.response_headers import untouchable
+
+    refused = [name for name in names if untouchable(name)]
+    if refused:
+        refuse_one(
+            f"CloudFront does not let a response headers policy {verb} {', '.join(refused)}",
+            f"drop {', '.join(refused)}: HTTP's framing headers and CloudFront's own are its own",
+            "LE606",
+        )
+
+
+def settable_headers(headers: dict[str, str]) -> dict[str, str]:
+    _untouchable(list(headers), "set")
+    return headers
+
+
+def removable_headers(headers: list[str]) -> list[str]:
+    _untouchable(headers, "remove")
+    return headers
 
 
 LEGACY_KEYS: Final = ("min_ttl", "default_ttl", "max_ttl", "forward_query_string")

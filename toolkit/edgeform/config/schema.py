@@ -47,9 +47,12 @@ from edgeform.model.project import (
     TargetKind,
     ViewerProtocolPolicy,
 )
+from edgeform.model.response_headers import CorsMethod, FrameOption, ReferrerPolicy
 from edgeform.model.state import DEFAULT_KEY_PREFIX
 
 TTL_MAX: Final = TTL_RANGE_SECONDS.stop - 1
+# CloudFront's quota on the header names in a CORS list (allow or expose headers).
+POLICY_HEADER_NAMES_MAX: Final = 100
 
 
 def _name_hint(what: str, limit: int) -> Hint:
@@ -280,6 +283,15 @@ class DefaultBehaviorTable(Table):
             "[origin_request_policies] name."
         ),
     ] = None
+    response_headers_policy: Annotated[
+        str | None,
+        AfterValidator(rules.response_headers_policy_name),
+        Field(
+            description="The headers CloudFront adds to or removes from responses: one of AWS's "
+            "managed response headers policies by name (SecurityHeadersPolicy, "
+            "CORS-With-Preflight, ...) or a [response_headers_policies] name."
+        ),
+    ] = None
     viewer_protocol_policy: Annotated[
         ViewerProtocolPolicy,
         Hint("unknown {value!r}", "use one of: allow-all, https-only, redirect-to-https"),
@@ -431,6 +443,110 @@ class OriginRequestPolicyTable(Table):
     ] = "none"
 
 
+HeaderNames = Annotated[list[HeaderName], Field(max_length=POLICY_HEADER_NAMES_MAX)]
+
+
+class CorsTable(Table):
+    """A response headers policy's CORS settings (Terraform's cors_config)."""
+
+    allow_origins: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1)]],
+        Field(
+            min_length=1,
+            description='Origins allowed, e.g. ["https://example.com"], or ["*"] for any.',
+        ),
+    ]
+    allow_methods: Annotated[
+        list[CorsMethod],
+        Field(min_length=1, description='Methods a preflight allows, or ["ALL"].'),
+        Hint("unknown method", "use GET, POST, OPTIONS, PUT, DELETE, PATCH, HEAD or ALL"),
+    ]
+    allow_headers: Annotated[
+        HeaderNames,
+        Field(
+            min_length=1,
+            description='Request headers a preflight allows, or ["*"] (CloudFront requires '
+            "the list).",
+        ),
+    ]
+    expose_headers: Annotated[
+        HeaderNames,
+        Field(description='Response headers the page\'s script may read, or ["*"].'),
+    ] = []
+    allow_credentials: Annotated[
+        bool, Field(description="Send Access-Control-Allow-Credentials: true.")
+    ] = False
+    max_age: Annotated[
+        int | None,
+        Field(ge=0, le=TTL_MAX, description="How long a browser keeps a preflight's answer (s)."),
+    ] = None
+    origin_override: Annotated[
+        bool, Field(description="The policy's CORS headers win over the origin's.")
+    ] = True
+
+
+class StrictTransportSecurityTable(Table):
+    """Strict-Transport-Security: max-age and its directives."""
+
+    max_age: Annotated[
+        int, Field(ge=0, le=TTL_MAX, description="The max-age directive (s), e.g. 63072000.")
+    ]
+    include_subdomains: Annotated[bool, Field(description="Add includeSubDomains.")] = False
+    preload: Annotated[bool, Field(description="Add preload.")] = False
+
+
+class ResponseHeadersPolicyTable(Table):
+    """A response headers policy of the project's own: `[response_headers_policies.<name>]`
+    (Terraform's aws_cloudfront_response_headers_policy, flattened)."""
+
+    comment: PolicyComment = ""
+    content_security_policy: Annotated[
+        str | None,
+        StringConstraints(min_length=1, max_length=1783),
+        Field(description="Content-Security-Policy's value."),
+    ] = None
+    strict_transport_security: Annotated[
+        StrictTransportSecurityTable | None,
+        Field(description="Strict-Transport-Security, e.g. { max_age = 63072000 }."),
+    ] = None
+    frame_options: Annotated[
+        FrameOption | None,
+        Hint("unknown {value!r}", "use DENY or SAMEORIGIN"),
+        Field(description="X-Frame-Options: DENY or SAMEORIGIN."),
+    ] = None
+    content_type_options: Annotated[
+        bool, Field(description="Send X-Content-Type-Options: nosniff.")
+    ] = False
+    referrer_policy: Annotated[
+        ReferrerPolicy | None,
+        Hint(
+            "unknown {value!r}", "use a Referrer-Policy value, e.g. strict-origin-when-cross-origin"
+        ),
+        Field(description="Referrer-Policy's value."),
+    ] = None
+    cors: Annotated[
+        Annotated[CorsTable, AfterValidator(rules.cors)] | None,
+        Field(description="CORS headers for cross-origin requests and preflights."),
+    ] = None
+    custom_headers: Annotated[
+        dict[HeaderName, Annotated[str, StringConstraints(min_length=1)]],
+        AfterValidator(rules.settable_headers),
+        Field(description='Headers added to every response, e.g. { "X-Robots-Tag" = "noindex" }.'),
+    ] = {}
+    remove_headers: Annotated[
+        list[HeaderName],
+        AfterValidator(rules.removable_headers),
+        Field(description='Headers removed from the origin\'s responses, e.g. ["Server"].'),
+    ] = []
+    override: Annotated[
+        bool,
+        Field(
+            description="The policy's security and custom headers replace the origin's of the "
+            "same name (false: added only where the origin sent none)."
+        ),
+    ] = True
+
+
 class StateTable(Table):
     """Where a target's Terraform state and stage records are shared: an S3 bucket."""
 
@@ -549,6 +665,10 @@ class EdgeformFile(Table):
     origin_request_policies: Annotated[
         dict[FunctionName, OriginRequestPolicyTable],
         Field(description="Origin request policies of the project's own, by name."),
+    ] = {}
+    response_headers_policies: Annotated[
+        dict[FunctionName, ResponseHeadersPolicyTable],
+        Field(description="Response headers policies of the project's own, by name."),
     ] = {}
     functions: Annotated[
         dict[FunctionName, FunctionTable],

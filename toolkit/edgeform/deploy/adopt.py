@@ -36,6 +36,7 @@ FUNCTION: Final = "aws_lambda_function"
 POLICIES: Final = {
     "aws_cloudfront_cache_policy": "CachePolicy",
     "aws_cloudfront_origin_request_policy": "OriginRequestPolicy",
+    "aws_cloudfront_response_headers_policy": "ResponseHeadersPolicy",
 }
 
 

@@ -30,6 +30,7 @@ from edgeform.emulator.routing import match_behavior
 from edgeform.emulator.runtimes import Outcome
 from edgeform.emulator.stack import EdgeBehavior, EdgeTrigger, ServedStack, StackSource
 from edgeform.model import lambda_edge as limits
+from edgeform.model.response_headers import apply_policy
 
 ServeLog = Callable[[str], None]
 
@@ -187,12 +188,9 @@ class _Flow:
         return dataclasses.replace(viewer, headers=kept)
 
     def cloudfront_headers(self, request: dict[str, Any]) -> dict[str, str]:
-        headers = {
-            name: entries[0].get("value", "")
-            for name, entries in request.get("headers", {}).items()
-            if entries
-        }
-        return viewer_headers.cloudfront_headers(headers, request["clientIp"], self.country)
+        return viewer_headers.cloudfront_headers(
+            _header_values(request), request["clientIp"], self.country
+        )
 
     async def cached_or_origin(
         self, behavior: EdgeBehavior, request: dict[str, Any], body: bytes
@@ -233,12 +231,24 @@ class _Flow:
         response = await self.custom_error(response)
         if method == "HEAD":
             response.body = b""
+        # After the cache, before viewer response, on hits and misses alike.
+        response = self.response_headers(behavior, request, response)
         # Viewer response sees (and may not change) the Via the viewer will get.
         response.headers.append(("Via", self.chain.via))
         vres = behavior.triggers.get("viewer-response")
         if vres is not None and origin_status < 400:
             response = await self.response_trigger(vres, _without_body(request), response)
         self.served.response = response
+
+    def response_headers(
+        self, behavior: EdgeBehavior, request: dict[str, Any], response: HttpResponse
+    ) -> HttpResponse:
+        policy = behavior.response_headers_policy
+        if policy is None:
+            return response
+        viewer = _header_values(request)
+        headers = apply_policy(policy, response.headers, request["method"], viewer)
+        return HttpResponse(response.status, headers, response.body, response.description)
 
     async def custom_error(self, response: HttpResponse) -> HttpResponse:
         """The custom error page for an error status, or the error itself when there is no
@@ -364,6 +374,15 @@ class _Flow:
             )
         if violations:
             raise FunctionFailedError(502, VALIDATION_ERROR)
+
+
+def _header_values(request: dict[str, Any]) -> dict[str, str]:
+    """A request event's headers: lower-case name -> its first value."""
+    return {
+        name: entries[0].get("value", "")
+        for name, entries in request.get("headers", {}).items()
+        if entries
+    }
 
 
 def _without_body(request: dict[str, Any]) -> dict[str, Any]:

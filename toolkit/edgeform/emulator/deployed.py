@@ -100,6 +100,7 @@ class DeployedSource:
             cached_methods=deployed.cached_methods,
             cache_policy=deployed.cache_policy,
             origin_request_policy=deployed.origin_request_policy,
+            response_headers_policy=deployed.response_headers_policy,
         )
 
     def _pool(self, qualified_arn: str) -> FunctionPool:

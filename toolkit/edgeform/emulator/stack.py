@@ -16,6 +16,7 @@ from edgeform.emulator.runtimes import FunctionPool
 from edgeform.model.lambda_edge import EventType
 from edgeform.model.policies import CachePolicy, OriginRequestPolicy
 from edgeform.model.project import ErrorResponse, error_response_for
+from edgeform.model.response_headers import ResponseHeadersPolicy
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class EdgeBehavior:
     cached_methods: tuple[str, ...]
     cache_policy: CachePolicy
     origin_request_policy: OriginRequestPolicy | None = None
+    response_headers_policy: ResponseHeadersPolicy | None = None
 
     @property
     def ttls(self) -> Ttls:

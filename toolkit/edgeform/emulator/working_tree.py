@@ -285,6 +285,7 @@ class WorkingTreeSource:
             cached_methods=behavior.cached_methods,
             cache_policy=behavior.cache_policy,
             origin_request_policy=behavior.origin_request_policy,
+            response_headers_policy=behavior.response_headers_policy,
         )
 
     async def close(self) -> None:

@@ -52,6 +52,10 @@ RULES: Final = {
         Rule("LE602", "error", "no cache key when caching is disabled (max_ttl = 0)"),
         Rule("LE603", "error", "a behavior's cache policy exists, and decides alone"),
         Rule("LE604", "error", "no Authorization header in an origin request policy"),
+        Rule("LE605", "error", "CORS credentials only with named origins"),
+        Rule(
+            "LE606", "error", "a response headers policy leaves HTTP's and CloudFront's headers be"
+        ),
     )
 }
 

@@ -14,6 +14,11 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Final, Literal, TypeVar
 
+from edgeform.model.response_headers import (
+    MANAGED_RESPONSE_HEADERS_POLICY_SETTINGS,
+    ResponseHeadersPolicy,
+)
+
 PolicyKind = Literal["cache", "origin-request", "response-headers"]
 SelectionBehavior = Literal["none", "all", "whitelist", "allExcept", "allViewerAndCloudFront"]
 
@@ -244,7 +249,7 @@ MANAGED_ORIGIN_REQUEST_POLICY_SETTINGS: Final[Mapping[str, OriginRequestPolicy]]
 )
 
 
-P = TypeVar("P", CachePolicy, OriginRequestPolicy)
+P = TypeVar("P", CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy)
 
 
 def _managed(settings: Mapping[str, P], ids: Mapping[str, str], name: str | None) -> P | None:
@@ -272,3 +277,15 @@ def managed_cache_policy(name: str) -> CachePolicy | None:
 
 def managed_cache_policy_by_id(policy_id: str) -> CachePolicy | None:
     return managed_cache_policy(_name_of(MANAGED_CACHE_POLICIES, policy_id) or "")
+
+
+def managed_response_headers_policy(name: str) -> ResponseHeadersPolicy | None:
+    return _managed(
+        MANAGED_RESPONSE_HEADERS_POLICY_SETTINGS, MANAGED_RESPONSE_HEADERS_POLICIES, name
+    )
+
+
+def managed_response_headers_policy_by_id(policy_id: str) -> ResponseHeadersPolicy | None:
+    return managed_response_headers_policy(
+        _name_of(MANAGED_RESPONSE_HEADERS_POLICIES, policy_id) or ""
+    )

@@ -14,6 +14,7 @@ from typing import Final, Literal, get_args
 from edgeform.errors import ConfigError, ConfigProblem
 from edgeform.model.lambda_edge import EventType
 from edgeform.model.policies import ALL, CachePolicy, OriginRequestPolicy
+from edgeform.model.response_headers import ResponseHeadersPolicy
 from edgeform.model.state import StateBucket
 
 CONFIG_FILE: Final = "edgeform.toml"
@@ -90,6 +91,7 @@ class Behavior:
     cached_methods: tuple[str, ...] = ("GET", "HEAD")
     viewer_protocol_policy: ViewerProtocolPolicy = "redirect-to-https"
     origin_request_policy: OriginRequestPolicy | None = None
+    response_headers_policy: ResponseHeadersPolicy | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,10 @@ class Project:
     )
     # [origin_request_policies]
     origin_request_policies: Mapping[str, OriginRequestPolicy] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    # [response_headers_policies]
+    response_headers_policies: Mapping[str, ResponseHeadersPolicy] = field(
         default_factory=lambda: MappingProxyType({})
     )
 

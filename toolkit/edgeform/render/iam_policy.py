@@ -215,6 +215,16 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
             [f"{arn}:cloudfront::{account}:origin-request-policy/*"],
         ),
         _allow(
+            "ResponseHeadersPolicies",  # no tags either
+            [
+                "cloudfront:CreateResponseHeadersPolicy",
+                "cloudfront:GetResponseHeadersPolicy",
+                "cloudfront:UpdateResponseHeadersPolicy",
+                "cloudfront:DeleteResponseHeadersPolicy",
+            ],
+            [f"{arn}:cloudfront::{account}:response-headers-policy/*"],
+        ),
+        _allow(
             "EdgeLogsInEveryRegion",  # edgeform logs, and its --retention-days
             ["logs:FilterLogEvents", "logs:PutRetentionPolicy"],
             [f"{arn}:logs:*:{account}:log-group:/aws/lambda/{EDGE_REGION}.{names}"],
@@ -231,6 +241,7 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
                 "cloudfront:ListOriginAccessControls",
                 "cloudfront:ListCachePolicies",
                 "cloudfront:ListOriginRequestPolicies",
+                "cloudfront:ListResponseHeadersPolicies",
             ],
             ["*"],
         ),

@@ -105,6 +105,10 @@ def _context(
             project.origin_request_policies[name]
             for name in sorted(project.origin_request_policies)
         ],
+        "response_headers_policies": [
+            project.response_headers_policies[name]
+            for name in sorted(project.response_headers_policies)
+        ],
         "profile_ref": Hcl("local.aws_profile") if target.profile else None,
         "edge_provider": edge_provider(target),
         "local_endpoints": {service: Hcl("var.aws_endpoint") for service in LOCAL_SERVICES},
@@ -186,6 +190,9 @@ def stack_locals(
         "function_names": dict(names.functions),
         "origin_request_policy_names": {
             name: f"{names.prefix}--{name}" for name in sorted(project.origin_request_policies)
+        },
+        "response_headers_policy_names": {
+            name: f"{names.prefix}--{name}" for name in sorted(project.response_headers_policies)
         },
         "cache_policy_names": {
             p.name: f"{names.prefix}--{p.name}" for p in project.rendered_cache_policies()
