@@ -269,6 +269,41 @@ ERRORS = [
         "allow_credentials",
     ),
     (
+        "LE607",
+        config_edit("[default_behavior]", '[default_behavior]\ntarget_origin = "api"'),
+        "edgeform.toml",
+        'target_origin = "api"',
+    ),
+    (
+        "LE608",
+        config_edit(
+            "[default_behavior]",
+            '[origin_groups.g]\nprimary = "site"\nfailover = "gone"\n\n[default_behavior]',
+        ),
+        "edgeform.toml",
+        'failover = "gone"',
+    ),
+    (
+        "LE610",
+        config_edit(
+            "[default_behavior]",
+            '[origins.api]\ndomain_name = "api.example.com"\n'
+            'local_url = "http://192.168.1.5:8081"\n\n[default_behavior]',
+        ),
+        "edgeform.toml",
+        "local_url",
+    ),
+    (
+        "LE612",
+        config_edit(
+            "[default_behavior]",
+            '[origins.api]\ndomain_name = "api.example.com"\n'
+            'custom_headers = { Cookie = "a=1" }\n\n[default_behavior]',
+        ),
+        "edgeform.toml",
+        "custom_headers",
+    ),
+    (
         "LE606",
         config_edit(
             "[default_behavior]",
@@ -291,6 +326,12 @@ WARNINGS = [
         lambda r: redirect_source(r, f'\nPAGE = "{"x" * 50_000}"\n'),
         "functions/redirect/app.py",
         "^PAGE",
+    ),
+    (
+        "LE611",  # the demo's redirect runs at viewer-request only
+        lambda r: redirect_source(r, '\nCOUNTRY = "cloudfront-viewer-country"\n'),
+        "functions/redirect/app.py",
+        "^COUNTRY",
     ),
 ]
 

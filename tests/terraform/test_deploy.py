@@ -318,6 +318,70 @@ def test_policies_are_made_attached_read_back_and_plan_clean(project, first):
     ]
 
 
+ORIGINS = """
+[origins.api]
+domain_name = "api.example.com"
+origin_path = "/v1"
+read_timeout = 20
+custom_headers = { "X-From-Edge" = "1" }
+local_url = "http://127.0.0.1:8081"
+
+[origins.backup]
+domain_name = "backup.example.com"
+origin_protocol_policy = "http-only"
+
+[origin_groups.site-with-backup]
+primary = "site"
+failover = "backup"
+failover_status_codes = [403, 500]
+
+[[behaviors]]
+path_pattern = "/v1/*"
+target_origin = "api"
+cache_policy = "CachingDisabled"
+origin_request_policy = "AllViewerExceptHostHeader"
+allowed_methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+
+[[behaviors]]
+path_pattern = "/img/*"
+target_origin = "site-with-backup"
+"""
+
+
+def test_custom_origins_and_groups_are_deployed_read_back_and_plan_clean(project, first):
+    """Terraform's origin (custom_origin_config, custom_header) and origin_group blocks; the
+    behaviors target them by ID; what CloudFront holds reads back as the config said."""
+    config = project.root / "edgeform.toml"
+    original = config.read_text()
+    config.write_text(original + ORIGINS)
+    try:
+        assert project.deploy()["plan"]["change"] == ["aws_cloudfront_distribution.site"]
+        project.edgeform("plan", "--stage", "main", expect=0)
+        deployed = CloudFront(project.client("cloudfront")).distribution(
+            first["outputs"]["distribution_id"]
+        )
+        api, backup = sorted(deployed.origins, key=lambda o: o.name)
+        assert (api.domain_name, api.origin_path, api.read_timeout) == (
+            "api.example.com",
+            "/v1",
+            20,
+        )
+        assert api.custom_headers == (("X-From-Edge", "1"),)
+        assert (backup.protocol_policy, backup.local_url) == ("http-only", None)
+        (group,) = deployed.origin_groups
+        assert (group.primary, group.failover) == ("site", "backup")
+        assert group.failover_status_codes == (403, 500)
+        targets = {b.path_pattern: b.target_origin for b in deployed.behaviors}
+        assert (targets["/v1/*"], targets["/img/*"], targets[None]) == (
+            "api",
+            "site-with-backup",
+            "site",
+        )
+    finally:
+        config.write_text(original)
+    assert project.deploy()["plan"]["change"] == ["aws_cloudfront_distribution.site"]
+
+
 def test_a_function_change_reaches_cloudfront_in_one_deploy(project, first):
     source = project.root / "functions" / "redirect" / "app.py"
     source.write_text(source.read_text() + "\n# a change\n")

@@ -168,3 +168,19 @@ def test_lint_stack_sorts_errors_before_warnings(repo_demo):
     assert rules(report.errors) == ["LE102", "LE201"]
     assert report.warnings == []
     assert report.as_json()["summary"] == {"errors": 2, "warnings": 0}
+
+
+def test_every_rule_id_the_code_names_is_in_the_catalog():
+    """A rule id named by a config rule or a lint check but missing from the catalog would
+    crash `lint` on the mistake it was written for."""
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[3] / "toolkit" / "edgeform"
+    named = {
+        rule
+        for path in package.rglob("*.py")
+        for rule in re.findall(r'"(LE\d{3})"', path.read_text(encoding="utf-8"))
+    }
+    assert named, "no rule ids found: the pattern is wrong"
+    assert sorted(named - set(RULES)) == []

@@ -11,6 +11,7 @@ from typing import Any, Final, Protocol
 from edgeform.aws.boundary import GuardedClient
 from edgeform.errors import AwsError
 from edgeform.model.lambda_edge import EVENT_TYPES, EventType
+from edgeform.model.origins import SITE, SITE_ORIGIN_ID, CustomOrigin, OriginGroup
 from edgeform.model.policies import (
     ALL,
     NONE,
@@ -49,6 +50,7 @@ class DeployedBehavior:
     cache_policy: CachePolicy
     origin_request_policy: OriginRequestPolicy | None = None
     response_headers_policy: ResponseHeadersPolicy | None = None
+    target_origin: str = SITE
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class DeployedDistribution:
     default_root_object: str
     origin_domain: str
     error_responses: tuple[ErrorResponse, ...]
+    origins: tuple[CustomOrigin, ...] = ()
+    origin_groups: tuple[OriginGroup, ...] = ()
 
 
 def invalidation_paths(changed: Sequence[str], default_root_object: str) -> list[str]:
@@ -203,8 +207,55 @@ def distribution_of(config: dict[str, Any], policies: PolicyReader) -> DeployedD
     return DeployedDistribution(
         behaviors=tuple(_behavior(b, policies) for b in _behaviors(config)),
         default_root_object=str(config.get("DefaultRootObject", "")),
-        origin_domain=str(config["Origins"]["Items"][0]["DomainName"]),
+        origin_domain=next(
+            str(o["DomainName"])
+            for o in _entries(config.get("Origins"))
+            if "CustomOriginConfig" not in o
+        ),
         error_responses=error_responses_of(config),
+        origins=tuple(
+            custom_origin_of(o)
+            for o in _entries(config.get("Origins"))
+            if "CustomOriginConfig" in o
+        ),
+        origin_groups=tuple(origin_group_of(g) for g in _entries(config.get("OriginGroups"))),
+    )
+
+
+def _origin_name(origin_id: str) -> str:
+    return SITE if origin_id == SITE_ORIGIN_ID else origin_id
+
+
+def custom_origin_of(spec: dict[str, Any]) -> CustomOrigin:
+    """Pure: an Origin with a CustomOriginConfig, as CloudFront's API returns it, typed."""
+    custom = spec["CustomOriginConfig"]
+    return CustomOrigin(
+        str(spec["Id"]),
+        str(spec["DomainName"]),
+        str(spec.get("OriginPath", "")),
+        custom.get("OriginProtocolPolicy", "https-only"),
+        int(custom.get("HTTPPort", 80)),
+        int(custom.get("HTTPSPort", 443)),
+        int(spec.get("ConnectionTimeout", 10)),
+        int(spec.get("ConnectionAttempts", 3)),
+        int(custom.get("OriginReadTimeout", 30)),
+        int(custom.get("OriginKeepaliveTimeout", 5)),
+        tuple(
+            (str(h["HeaderName"]), str(h["HeaderValue"]))
+            for h in _entries(spec.get("CustomHeaders"))
+        ),
+    )
+
+
+def origin_group_of(spec: dict[str, Any]) -> OriginGroup:
+    """Pure: an OriginGroup, as CloudFront's API returns it, typed."""
+    members = [_origin_name(str(m["OriginId"])) for m in _entries(spec.get("Members"))]
+    codes = (spec.get("FailoverCriteria") or {}).get("StatusCodes")
+    return OriginGroup(
+        str(spec["Id"]),
+        members[0],
+        members[1],
+        tuple(sorted(int(c) for c in _items(codes))),
     )
 
 
@@ -228,6 +279,7 @@ def _behavior(spec: dict[str, Any], policies: PolicyReader) -> DeployedBehavior:
             if spec.get("ResponseHeadersPolicyId")
             else None
         ),
+        target_origin=_origin_name(str(spec.get("TargetOriginId", SITE_ORIGIN_ID))),
     )
 
 

@@ -128,7 +128,12 @@ def _stack_source(run: Run, deployed: bool, scaling: Scaling) -> StackSource:
         stage = pipeline.deployed_stage(run)
         ids = DeployedIds(stage.distribution_id, stage.bucket)
         work_dir = ctx.workspace.deployed_dir(ctx.target.name, ctx.stage.slug)
-        return DeployedSource(stage.conn, ids, work_dir, run.console.tagged, scaling)
+        local_urls = {
+            name: origin.local_url
+            for name, origin in ctx.project.origins.items()
+            if origin.local_url is not None
+        }
+        return DeployedSource(stage.conn, ids, work_dir, run.console.tagged, scaling, local_urls)
     settings = ServeSettings(
         ctx.project.config_file,
         ctx.stage,

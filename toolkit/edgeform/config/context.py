@@ -23,6 +23,8 @@ class ParseContext:
     cache_policies: frozenset[str] = frozenset()
     origin_request_policies: frozenset[str] = frozenset()
     response_headers_policies: frozenset[str] = frozenset()
+    origins: frozenset[str] = frozenset()
+    origin_groups: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, info: ValidationInfo) -> ParseContext:
@@ -45,4 +47,6 @@ class ParseContext:
             cache_policies=frozenset(table(data.get("cache_policies"))),
             origin_request_policies=frozenset(table(data.get("origin_request_policies"))),
             response_headers_policies=frozenset(table(data.get("response_headers_policies"))),
+            origins=frozenset(table(data.get("origins"))),
+            origin_groups=frozenset(table(data.get("origin_groups"))),
         )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from edgeform.config.context import ParseContext
 from edgeform.errors import ConfigError, ConfigProblem
 from edgeform.model.lambda_edge import EVENT_TYPES
+from edgeform.model.origins import CustomOrigin, OriginGroup
 from edgeform.model.policies import (
     ALL,
     NONE,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
         EdgeformFile,
         FunctionTable,
         OriginRequestPolicyTable,
+        OriginTable,
         ResponseHeadersPolicyTable,
         StateTable,
         TargetTable,
@@ -143,6 +145,17 @@ def _project(table: EdgeformFile, config_file: Path) -> Project:
         cache_policies=MappingProxyType(policies),
         origin_request_policies=MappingProxyType(origin),
         response_headers_policies=MappingProxyType(headers),
+        origins=MappingProxyType(
+            {name: _origin(name, spec) for name, spec in table.origins.items()}
+        ),
+        origin_groups=MappingProxyType(
+            {
+                name: OriginGroup(
+                    name, g.primary, g.failover, tuple(sorted(g.failover_status_codes))
+                )
+                for name, g in table.origin_groups.items()
+            }
+        ),
         custom_error_responses=tuple(
             ErrorResponse(
                 e.error_code, e.response_page_path, e.response_code, e.error_caching_min_ttl
@@ -186,6 +199,7 @@ def _behavior(spec: DefaultBehaviorTable, pattern: str | None, named: _Named) ->
         _chosen(
             spec.response_headers_policy, named.response_headers, managed_response_headers_policy
         ),
+        spec.target_origin,
     )
 
 
@@ -270,6 +284,23 @@ def _behavior_policy(
         gzip=spec.compress,
         brotli=spec.compress,
         legacy=True,
+    )
+
+
+def _origin(name: str, spec: OriginTable) -> CustomOrigin:
+    return CustomOrigin(
+        name,
+        spec.domain_name,
+        spec.origin_path,
+        spec.origin_protocol_policy,
+        spec.http_port,
+        spec.https_port,
+        spec.connection_timeout,
+        spec.connection_attempts,
+        spec.read_timeout,
+        spec.keepalive_timeout,
+        tuple(spec.custom_headers.items()),
+        spec.local_url,
     )
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         CorsTable,
         ErrorResponseTable,
         FunctionTable,
+        OriginGroupTable,
         TargetTable,
         TriggerTable,
     )
@@ -276,9 +277,9 @@ def triggers(items: list[TriggerTable]) -> list[TriggerTable]:
     return items
 
 
-def behavior(table: BehaviorTable) -> BehaviorTable:
+def behavior(table: BehaviorTable, info: ValidationInfo) -> BehaviorTable:
     """A behavior's keys together: TTLs in order; a body only for events and methods that
-    carry one."""
+    carry one; an origin group only for the methods CloudFront fails over."""
     problems = [
         Problem(
             f"{trigger.event} never receives a body",
@@ -300,6 +301,7 @@ def behavior(table: BehaviorTable) -> BehaviorTable:
         if trigger.include_body and "POST" not in table.allowed_methods
     ]
     problems += _legacy_or_policy(table)
+    problems += _failover_methods(table, ParseContext.of(info))
     if table.cached_methods is not None:
         allowed = "OPTIONS" in table.allowed_methods
         if table.cached_methods not in (["GET", "HEAD"], ["GET", "HEAD", "OPTIONS"]) or (
@@ -315,6 +317,23 @@ def behavior(table: BehaviorTable) -> BehaviorTable:
     if problems:
         refuse(*problems)
     return table
+
+
+def _failover_methods(table: BehaviorTable, context: ParseContext) -> list[Problem]:
+    from edgeform.model.origins import FAILOVER_METHODS
+
+    extra = [m for m in table.allowed_methods if m not in FAILOVER_METHODS]
+    if table.target_origin not in context.origin_groups or not extra:
+        return []
+    return [
+        Problem(
+            f"origin group {table.target_origin!r} with {', '.join(extra)} allowed: CloudFront "
+            "fails over only GET, HEAD and OPTIONS, and refuses such a behavior",
+            "allow GET and HEAD (and OPTIONS), or target one origin",
+            "LE609",
+            at="target_origin",
+        )
+    ]
 
 
 def _legacy_or_policy(table: BehaviorTable) -> list[Problem]:
@@ -549,6 +568,139 @@ def settable_headers(headers: dict[str, str]) -> dict[str, str]:
 
 def removable_headers(headers: list[str]) -> list[str]:
     _untouchable(headers, "remove")
+    return headers
+
+
+def origin_name(name: str) -> str:
+    from edgeform.model.origins import SITE
+
+    if name == SITE:
+        refuse_one(
+            f"{SITE!r} is the site's bucket",
+            'give this origin another name; behaviors target the bucket as "site"',
+            "LE607",
+        )
+    return name
+
+
+def target_origin(name: str, info: ValidationInfo) -> str:
+    from edgeform.model.origins import SITE
+
+    context = ParseContext.of(info)
+    known = [SITE, *sorted(context.origins), *sorted(context.origin_groups)]
+    if name not in known:
+        refuse_one(
+            f"no origin or origin group named {name!r}",
+            f"use one of: {', '.join(known)}, or define [origins.{name}]",
+            "LE607",
+        )
+    return name
+
+
+def origin_group(table: OriginGroupTable, info: ValidationInfo) -> OriginGroupTable:
+    """Two members that exist, and differ."""
+    from edgeform.model.origins import SITE
+
+    context = ParseContext.of(info)
+    known = [SITE, *sorted(context.origins)]
+    problems = [
+        Problem(
+            f"no origin named {name!r}",
+            f"use one of: {', '.join(known)} (a group holds origins, not groups)",
+            "LE608",
+            at=key,
+        )
+        for key, name in (("primary", table.primary), ("failover", table.failover))
+        if name not in known
+    ]
+    if table.primary == table.failover:
+        problems.append(
+            Problem(
+                "the failover origin is the primary",
+                "name a second origin to fail over to",
+                "LE608",
+                at="failover",
+            )
+        )
+    if problems:
+        refuse(*problems)
+    return table
+
+
+def origin_groups(groups: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+    clash = sorted(set(groups) & ParseContext.of(info).origins)
+    if clash:
+        refuse_one(
+            f"{', '.join(clash)} names both an origin and an origin group",
+            "CloudFront knows origins and groups by one ID: rename one of them",
+            "LE607",
+        )
+    return groups
+
+
+def local_url(url: str) -> str:
+    """serve sends an origin's requests here: a server on this machine, never the network
+    (serve may run with a developer's credentials and cookies in the requests)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if parts.scheme not in ("http", "https") or not loopback or parts.path not in ("", "/"):
+        refuse_one(
+            f"{url!r} is not a server on loopback",
+            "write http://127.0.0.1:<port> (or localhost, [::1]): serve sends this origin's "
+            "requests there, never to the network",
+            "LE610",
+        )
+    return url
+
+
+# Headers CloudFront will not add to origin requests ("Add custom headers to origin requests").
+ORIGIN_HEADERS_REFUSED: Final = frozenset(
+    {
+        "cache-control",
+        "connection",
+        "content-length",
+        "cookie",
+        "host",
+        "if-match",
+        "if-modified-since",
+        "if-none-match",
+        "if-range",
+        "if-unmodified-since",
+        "max-forwards",
+        "pragma",
+        "proxy-authorization",
+        "proxy-connection",
+        "range",
+        "request-range",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+        "x-real-ip",
+    }
+)
+
+
+def origin_custom_headers(headers: dict[str, str]) -> dict[str, str]:
+    refused = [
+        name
+        for name in headers
+        if name.lower() in ORIGIN_HEADERS_REFUSED or name.lower().startswith(("x-amz-", "x-edge-"))
+    ]
+    if refused:
+        refuse_one(
+            f"CloudFront does not add {', '.join(refused)} to origin requests",
+            "drop them: CloudFront sets these itself or takes them from the viewer",
+            "LE612",
+        )
     return headers
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     AfterValidator,
@@ -37,6 +37,12 @@ from edgeform.model.lambda_edge import (
     EventType,
 )
 from edgeform.model.names import FUNCTION_NAME_MAX, NAME_PATTERN, PROJECT_NAME_MAX
+from edgeform.model.origins import (
+    CONNECTION_TIMEOUT_RANGE,
+    FAILOVER_STATUS_CODES,
+    READ_TIMEOUT_RANGE,
+    OriginProtocolPolicy,
+)
 from edgeform.model.project import (
     METHOD_SETS,
     RESPONSE_PAGE_PATH_MAX,
@@ -283,6 +289,14 @@ class DefaultBehaviorTable(Table):
             "[origin_request_policies] name."
         ),
     ] = None
+    target_origin: Annotated[
+        str,
+        AfterValidator(rules.target_origin),
+        Field(
+            description='Where a miss is fetched: "site" (the bucket), an [origins] name or an '
+            "[origin_groups] name."
+        ),
+    ] = "site"
     response_headers_policy: Annotated[
         str | None,
         AfterValidator(rules.response_headers_policy_name),
@@ -547,6 +561,105 @@ class ResponseHeadersPolicyTable(Table):
     ] = True
 
 
+FailoverStatus = Literal[400, 403, 404, 416, 500, 502, 503, 504]
+
+
+class OriginTable(Table):
+    """A custom (HTTP) origin: `[origins.<name>]`, an API or another site. Terraform's origin
+    block with its custom_origin_config, flattened."""
+
+    domain_name: Annotated[
+        str,
+        StringConstraints(
+            pattern=r"^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$",
+            max_length=253,
+        ),
+        Hint(
+            "{value!r} is not a domain name",
+            'write the origin\'s DNS name, e.g. "api.example.com" (CloudFront takes no IP '
+            "address or port here)",
+        ),
+        Field(description="The origin's DNS name, e.g. api.example.com."),
+    ]
+    origin_path: Annotated[
+        str,
+        StringConstraints(pattern=r"^(/[A-Za-z0-9_.~!$&'()*+,;=:@%-]+)*$", max_length=255),
+        Hint(
+            "{value!r} is not an origin path",
+            'start it with "/" and end it without one, e.g. "/v1", or leave it ""',
+        ),
+        Field(description='A path put before every request\'s, e.g. "/v1" (default "").'),
+    ] = ""
+    origin_protocol_policy: Annotated[
+        OriginProtocolPolicy,
+        Hint("unknown {value!r}", "use one of: http-only, https-only, match-viewer"),
+        Field(
+            description="How CloudFront reaches the origin: http-only, https-only or match-viewer."
+        ),
+    ] = "https-only"
+    http_port: Annotated[int, Field(ge=1, le=65535, description="The HTTP port.")] = 80
+    https_port: Annotated[int, Field(ge=1, le=65535, description="The HTTPS port.")] = 443
+    connection_timeout: Annotated[
+        int,
+        Field(
+            ge=CONNECTION_TIMEOUT_RANGE.start,
+            le=CONNECTION_TIMEOUT_RANGE.stop - 1,
+            description="Seconds CloudFront waits to connect (1-10).",
+        ),
+    ] = 10
+    connection_attempts: Annotated[
+        int, Field(ge=1, le=3, description="Times CloudFront tries to connect (1-3).")
+    ] = 3
+    read_timeout: Annotated[
+        int,
+        Field(
+            ge=READ_TIMEOUT_RANGE.start,
+            le=READ_TIMEOUT_RANGE.stop - 1,
+            description="Seconds CloudFront waits for a response (1-60; up to 180 with a quota "
+            "increase), then answers 504.",
+        ),
+    ] = 30
+    keepalive_timeout: Annotated[
+        int, Field(ge=1, le=180, description="Seconds an idle connection is kept (1-60).")
+    ] = 5
+    custom_headers: Annotated[
+        dict[HeaderName, Annotated[str, StringConstraints(max_length=1783)]],
+        AfterValidator(rules.origin_custom_headers),
+        Field(
+            max_length=10,
+            description="Headers CloudFront adds to every request to this origin, e.g. "
+            '{ "X-From-Edge" = "secret" }.',
+        ),
+    ] = {}
+    local_url: Annotated[
+        str | None,
+        AfterValidator(rules.local_url),
+        Field(
+            description="Where `edgeform serve` sends this origin's requests, a server on "
+            'loopback, e.g. "http://127.0.0.1:8081".'
+        ),
+    ] = None
+
+
+class OriginGroupTable(Table):
+    """Two origins, the second tried when the first fails: `[origin_groups.<name>]`."""
+
+    primary: Annotated[str, Field(description='"site" or an [origins] name.')]
+    failover: Annotated[str, Field(description='"site" or an [origins] name.')]
+    failover_status_codes: Annotated[
+        list[FailoverStatus],
+        Field(
+            min_length=1,
+            description="The primary's statuses that send the request to the failover origin "
+            f"(of {', '.join(map(str, FAILOVER_STATUS_CODES))}).",
+        ),
+        Hint(
+            "not a status CloudFront fails over on",
+            f"use some of {', '.join(map(str, FAILOVER_STATUS_CODES))}",
+        ),
+    ] = [500, 502, 503, 504]
+
+
 class StateTable(Table):
     """Where a target's Terraform state and stage records are shared: an S3 bucket."""
 
@@ -669,6 +782,18 @@ class EdgeformFile(Table):
     response_headers_policies: Annotated[
         dict[FunctionName, ResponseHeadersPolicyTable],
         Field(description="Response headers policies of the project's own, by name."),
+    ] = {}
+    origins: Annotated[
+        dict[Annotated[FunctionName, AfterValidator(rules.origin_name)], OriginTable],
+        Field(description="Custom (HTTP) origins beside the site's bucket, by name."),
+    ] = {}
+    origin_groups: Annotated[
+        dict[
+            Annotated[FunctionName, AfterValidator(rules.origin_name)],
+            Annotated[OriginGroupTable, AfterValidator(rules.origin_group)],
+        ],
+        AfterValidator(rules.origin_groups),
+        Field(description="Origin groups (failover), by name."),
     ] = {}
     functions: Annotated[
         dict[FunctionName, FunctionTable],

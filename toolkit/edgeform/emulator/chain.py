@@ -25,11 +25,12 @@ from edgeform.emulator import events, keys, validation
 from edgeform.emulator import viewer as viewer_headers
 from edgeform.emulator.cache import EdgeCache, cache_key, ttl_seconds
 from edgeform.emulator.events import EdgeConfig, HttpResponse, ViewerRequest, error_page
-from edgeform.emulator.origin import fetch_custom
+from edgeform.emulator.origin import Fetched, fetch_custom
 from edgeform.emulator.routing import match_behavior
 from edgeform.emulator.runtimes import Outcome
 from edgeform.emulator.stack import EdgeBehavior, EdgeTrigger, ServedStack, StackSource
 from edgeform.model import lambda_edge as limits
+from edgeform.model.origins import SITE
 from edgeform.model.response_headers import apply_policy
 
 ServeLog = Callable[[str], None]
@@ -285,9 +286,11 @@ class _Flow:
         cloudfront: dict[str, str],
     ) -> tuple[HttpResponse, int, bool]:
         orq = behavior.triggers.get("origin-request")
+        group = self.stack.origin_groups.get(behavior.target_origin)
         request = events.origin_request_dict(
             viewer_side,
             self.config,
+            origin=self.origin_block(group.primary if group else behavior.target_origin),
             policy=behavior.cache_policy,
             origin_policy=behavior.origin_request_policy,
             cloudfront=cloudfront,
@@ -300,26 +303,59 @@ class _Flow:
             if isinstance(result, validation.Generated):
                 return result.response, result.response.status, True
             request = result.request
-        response = await self.fetch(request)
+            body = result.body if result.body is not None else body
+        fetched = await self.fetch(request, body)
+        if group is not None and (
+            not fetched.reached or fetched.response.status in group.failover_status_codes
+        ):
+            self.chain.log(
+                f"{self.served.request_id} origin group {group.name}: {group.primary} answered "
+                f"{fetched.response.status}; failing over to {group.failover}"
+            )
+            failover = _failover_request(request, self.origin_block(group.failover))
+            fetched = await self.fetch(failover, body)
+        response = fetched.response
         origin_status = response.status
         ors = behavior.triggers.get("origin-response")
         if ors is not None:
             response = await self.response_trigger(ors, _without_body(request), response)
         return response, origin_status, False
 
-    async def fetch(self, request: dict[str, Any]) -> HttpResponse:
+    def origin_block(self, name: str) -> dict[str, Any]:
+        """The origin-request event's origin: the bucket, or a custom origin."""
+        if name == SITE:
+            return events.s3_origin(self.config)
+        return events.custom_origin(self.stack.origins[name])
+
+    async def fetch(self, request: dict[str, Any], body: bytes) -> Fetched:
         origin = request.get("origin", {})
         if "custom" in origin:
-            # An origin-request function switched to a custom origin: fetch it for real.
-            return await fetch_custom(request, origin["custom"], self.served.request_id)
+            spec = origin["custom"]
+            known = self.stack.custom_origin(spec["domainName"])
+            if known is not None and known.local_url is None:
+                self.chain.log(
+                    f"{self.served.request_id} origin {known.name} ({known.domain_name}) has no "
+                    "local_url; edgeform serve fetches it over the network"
+                )
+            return await fetch_custom(
+                request,
+                spec,
+                self.served.request_id,
+                body=body if request["method"] in events.BODY_METHODS else b"",
+                local_url=known.local_url if known else None,
+                connect_timeout=float(known.connection_timeout if known else 10),
+            )
         domain = origin.get("s3", {}).get("domainName")
         if domain != self.config.origin_domain:
             self.chain.log(
                 f"{self.served.request_id} origin {domain} is another bucket; edgeform serve "
                 "reads only this distribution's own (answered 502)"
             )
-            return error_page(502, "CloudFront wasn't able to connect to the origin.", "")
-        return await self.stack.origin.fetch(request["method"], request["uri"])
+            return Fetched(
+                error_page(502, "CloudFront wasn't able to connect to the origin.", ""),
+                reached=False,
+            )
+        return Fetched(await self.stack.origin.fetch(request["method"], request["uri"]))
 
     async def request_trigger(
         self, trigger: EdgeTrigger, request: dict[str, Any]
@@ -374,6 +410,16 @@ class _Flow:
             )
         if violations:
             raise FunctionFailedError(502, VALIDATION_ERROR)
+
+
+def _failover_request(request: dict[str, Any], secondary: dict[str, Any]) -> dict[str, Any]:
+    """The request sent on to the failover origin: its origin block, and its Host where the
+    primary's was (a Host the policies took from the viewer stays)."""
+    primary_host = next(iter(request["origin"].values()))["domainName"]
+    headers = dict(request.get("headers", {}))
+    if headers.get("host", [{}])[0].get("value") == primary_host:
+        headers["host"] = [{"key": "Host", "value": next(iter(secondary.values()))["domainName"]}]
+    return {**request, "origin": secondary, "headers": headers}
 
 
 def _header_values(request: dict[str, Any]) -> dict[str, str]:

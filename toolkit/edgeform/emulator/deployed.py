@@ -9,9 +9,11 @@ user sees the deployed stack, not their edits. The stack is read once, when serv
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,8 +58,12 @@ class DeployedSource:
         work_dir: Path,
         log: EdgeLog,
         scaling: Scaling | None = None,
+        local_urls: Mapping[str, str] | None = None,
     ) -> None:
         self.conn = conn
+        # The deployed distribution knows its origins' domains; where serve sends each one's
+        # requests (a server on loopback) is the project's config, by origin name.
+        self.local_urls = dict(local_urls or {})
         self.ids = ids
         self.work_dir = work_dir
         self.log = log
@@ -81,6 +87,11 @@ class DeployedSource:
             origin_domain=deployed.origin_domain,
             generation=1,
             error_responses=deployed.error_responses,
+            origins={
+                o.name: dataclasses.replace(o, local_url=self.local_urls.get(o.name))
+                for o in deployed.origins
+            },
+            origin_groups={g.name: g for g in deployed.origin_groups},
         )
 
     def _behavior(self, deployed: DeployedBehavior) -> EdgeBehavior:
@@ -101,6 +112,7 @@ class DeployedSource:
             cache_policy=deployed.cache_policy,
             origin_request_policy=deployed.origin_request_policy,
             response_headers_policy=deployed.response_headers_policy,
+            target_origin=deployed.target_origin,
         )
 
     def _pool(self, qualified_arn: str) -> FunctionPool:

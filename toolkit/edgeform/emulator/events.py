@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from edgeform.emulator import keys
 from edgeform.model import lambda_edge as limits
+from edgeform.model.origins import CustomOrigin
 from edgeform.model.policies import CachePolicy, OriginRequestPolicy
 from edgeform.model.project import LEGACY_CACHE_POLICY
 
@@ -153,10 +154,29 @@ def s3_origin(config: EdgeConfig) -> dict[str, Any]:
     }
 
 
+def custom_origin(origin: CustomOrigin) -> dict[str, Any]:
+    """A custom origin as origin-request events show it (reference section 4). serve stands
+    for a viewer on HTTPS, so match-viewer is https."""
+    protocol = origin.protocol()
+    return {
+        "custom": {
+            "customHeaders": to_cf_headers(list(origin.custom_headers)),
+            "domainName": origin.domain_name,
+            "keepaliveTimeout": origin.keepalive_timeout,
+            "path": origin.origin_path,
+            "port": origin.port(protocol),
+            "protocol": protocol,
+            "readTimeout": origin.read_timeout,
+            "sslProtocols": ["TLSv1.2"],
+        }
+    }
+
+
 def origin_request_dict(
     request: Mapping[str, Any],
     config: EdgeConfig,
     *,
+    origin: Mapping[str, Any] | None = None,  # the event's origin block; None: the bucket
     # The legacy keys' default (the query string, nothing else): `edgeform event`, `invoke`.
     policy: CachePolicy = LEGACY_CACHE_POLICY,
     origin_policy: OriginRequestPolicy | None = None,
@@ -170,8 +190,10 @@ def origin_request_dict(
     named = keys.forwarded_headers(policy, origin_policy, viewer_headers, cloudfront or {})
     forwarded = {name.lower(): value for name, value in named}
     own = {"host", "x-forwarded-for", "user-agent", "via", "accept-encoding", "cookie"}
+    block = dict(origin) if origin is not None else s3_origin(config)
+    origin_host = next(iter(block.values()))["domainName"]
     pairs: HeaderPairs = [
-        ("Host", forwarded.get("host", config.origin_domain)),
+        ("Host", forwarded.get("host", origin_host)),
         ("X-Forwarded-For", str(request["clientIp"])),
         ("User-Agent", forwarded.get("user-agent", ORIGIN_USER_AGENT)),
         ("Via", config.via),
@@ -188,7 +210,7 @@ def origin_request_dict(
         "clientIp": request["clientIp"],
         "headers": to_cf_headers(pairs),
         "method": request["method"],
-        "origin": s3_origin(config),
+        "origin": block,
         "querystring": keys.query_for_any(queries, request["querystring"]),
         "uri": request["uri"],
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from email.utils import formatdate
 from typing import Any, Final, Protocol
 from urllib.parse import unquote
@@ -24,7 +25,7 @@ from edgeform.emulator.events import HttpResponse, error_page, from_cf_headers
 
 S3_SERVER = ("Server", "AmazonS3")
 # Hop-by-hop and framing headers are the HTTP client's business, not the origin request's.
-_NOT_FORWARDED: Final = frozenset({"host", "content-length", "transfer-encoding", "connection"})
+_NOT_FORWARDED: Final = frozenset({"content-length", "transfer-encoding", "connection"})
 ACCESS_DENIED = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
     b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
@@ -97,32 +98,65 @@ class BucketOrigin:
         return access_denied() if stored is None else object_response(method, stored)
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """A custom origin's answer; `reached` is False when CloudFront made the answer because
+    the origin could not be connected to (502) or did not answer in time (504): an origin
+    group fails over on those as on its listed statuses."""
+
+    response: HttpResponse
+    reached: bool = True
+
+
 async def fetch_custom(
-    request: Mapping[str, Any], spec: Mapping[str, Any], request_id: str
-) -> HttpResponse:
-    """Fetch from a custom origin an origin-request function chose, as CloudFront would."""
+    request: Mapping[str, Any],
+    spec: Mapping[str, Any],
+    request_id: str,
+    *,
+    body: bytes = b"",
+    local_url: str | None = None,
+    connect_timeout: float = 10.0,
+) -> Fetched:
+    """Fetch from a custom origin as CloudFront would: the method, the headers the policies
+    let through (Host is the origin's), the origin's custom headers, X-Amz-Cf-Id, the body.
+    `local_url`: a server on loopback that stands for the origin's domain (serve)."""
     import aiohttp  # only here: every other command of the CLI goes without it
 
     query = f"?{request['querystring']}" if request.get("querystring") else ""
-    url = (
-        f"{spec['protocol']}://{spec['domainName']}:{spec['port']}"
-        f"{spec.get('path', '')}{request['uri']}{query}"
+    base = (
+        local_url.rstrip("/")
+        if local_url
+        else f"{spec['protocol']}://{spec['domainName']}:{spec['port']}"
     )
+    url = f"{base}{spec.get('path', '')}{request['uri']}{query}"
     headers = [
         (k, v)
         for k, v in from_cf_headers(request.get("headers", {}))
         if k.lower() not in _NOT_FORWARDED
     ]
     headers += [(k, v) for k, v in from_cf_headers(spec.get("customHeaders", {}))]
-    timeout = aiohttp.ClientTimeout(total=float(spec.get("readTimeout", 30)))
+    headers.append(("X-Amz-Cf-Id", request_id))
+    timeout = aiohttp.ClientTimeout(
+        sock_connect=connect_timeout, sock_read=float(spec.get("readTimeout", 30))
+    )
     try:
         async with (
             aiohttp.ClientSession(timeout=timeout, auto_decompress=False) as session,
-            session.request(request["method"], url, headers=headers, allow_redirects=False) as got,
+            session.request(
+                request["method"],
+                url,
+                headers=headers,
+                data=body or None,
+                allow_redirects=False,
+                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),
+            ) as got,
         ):
-            body = await got.read()
+            data = await got.read()
             pairs = [(k, v) for k, v in got.headers.items() if k.lower() not in _NOT_FORWARDED]
-            return HttpResponse(got.status, pairs, body, got.reason or "")
-    except (aiohttp.ClientError, TimeoutError) as exc:
+            return Fetched(HttpResponse(got.status, pairs, data, got.reason or ""))
+    except TimeoutError:
+        message = "The origin did not answer within the origin's timeouts."
+        return Fetched(error_page(504, message, request_id), reached=False)
+    except aiohttp.ClientError as exc:
         message = f"CloudFront wasn't able to connect to the origin ({type(exc).__name__})."
-        return error_page(502, message, request_id)
+        return Fetched(error_page(502, message, request_id), reached=False)

@@ -7,13 +7,14 @@ a deployed stage (`edgeform.emulator.deployed`); the chain does not know which.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from edgeform.emulator.cache import Ttls
 from edgeform.emulator.origin import Origin
 from edgeform.emulator.runtimes import FunctionPool
 from edgeform.model.lambda_edge import EventType
+from edgeform.model.origins import SITE, CustomOrigin, OriginGroup
 from edgeform.model.policies import CachePolicy, OriginRequestPolicy
 from edgeform.model.project import ErrorResponse, error_response_for
 from edgeform.model.response_headers import ResponseHeadersPolicy
@@ -36,6 +37,7 @@ class EdgeBehavior:
     cache_policy: CachePolicy
     origin_request_policy: OriginRequestPolicy | None = None
     response_headers_policy: ResponseHeadersPolicy | None = None
+    target_origin: str = SITE
 
     @property
     def ttls(self) -> Ttls:
@@ -51,9 +53,15 @@ class ServedStack:
     origin_domain: str
     generation: int  # changes whenever anything served changes (the cache is then emptied)
     error_responses: tuple[ErrorResponse, ...] = ()  # the distribution's custom error responses
+    origins: Mapping[str, CustomOrigin] = field(default_factory=dict)  # by name
+    origin_groups: Mapping[str, OriginGroup] = field(default_factory=dict)  # by name
 
     def error_response(self, status: int) -> ErrorResponse | None:
         return error_response_for(self.error_responses, status)
+
+    def custom_origin(self, domain_name: str) -> CustomOrigin | None:
+        """The configured origin of that domain (a function may switch to any other)."""
+        return next((o for o in self.origins.values() if o.domain_name == domain_name), None)
 
 
 class StackSource(Protocol):

@@ -215,6 +215,8 @@ class WorkingTreeSource:
             origin_domain=resource_names(project, self.settings.stage).bucket_domain(LOCAL_ACCOUNT),
             generation=self._generation,
             error_responses=project.custom_error_responses,
+            origins=project.origins,
+            origin_groups=project.origin_groups,
         )
         if not first:
             self.log("edgeform", f"reloaded (generation {self._generation})")
@@ -286,6 +288,7 @@ class WorkingTreeSource:
             cache_policy=behavior.cache_policy,
             origin_request_policy=behavior.origin_request_policy,
             response_headers_policy=behavior.response_headers_policy,
+            target_origin=behavior.target_origin,
         )
 
     async def close(self) -> None:

@@ -53,9 +53,13 @@ RULES: Final = {
         Rule("LE603", "error", "a behavior's cache policy exists, and decides alone"),
         Rule("LE604", "error", "no Authorization header in an origin request policy"),
         Rule("LE605", "error", "CORS credentials only with named origins"),
-        Rule(
-            "LE606", "error", "a response headers policy leaves HTTP's and CloudFront's headers be"
-        ),
+        Rule("LE606", "error", "a response headers policy leaves framing and CDN headers be"),
+        Rule("LE607", "error", "a behavior's target_origin is the site, an origin or a group"),
+        Rule("LE608", "error", "an origin group holds two origins that exist"),
+        Rule("LE609", "error", "an origin group serves GET, HEAD and OPTIONS only"),
+        Rule("LE610", "error", "an origin's local_url is a server on loopback"),
+        Rule("LE611", "warning", "no CloudFront viewer header read in viewer-request"),
+        Rule("LE612", "error", "an origin's custom headers are ones CloudFront adds"),
     )
 }
 

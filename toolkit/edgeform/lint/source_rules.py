@@ -70,6 +70,13 @@ class SourceFile:
     text: str
 
 
+# The headers CloudFront adds about the viewer, after viewer request (Developer Guide, "Add
+# CloudFront request headers").
+CLOUDFRONT_VIEWER_HEADER: Final = re.compile(
+    r"cloudfront-(?:viewer-[a-z-]*[a-z]|is-[a-z]+-viewer|forwarded-proto)", re.IGNORECASE
+)
+
+
 class _Checks:
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -97,6 +104,8 @@ class _Checks:
             self._environment(fn, source)
             if self.wired[fn.name] & VIEWER_EVENTS:
                 self._big_bodies(fn, source)
+            if self.wired[fn.name] == {"viewer-request"}:
+                self._viewer_headers(fn, source)
 
     def _python_handler(self, fn: Function, module: str, name: str) -> None:
         base = fn.source / module.replace(".", "/")
@@ -200,6 +209,20 @@ class _Checks:
                 line,
                 f"{fn.name} {what}; it is empty at the edge",
                 "put the value in edgeform.toml [config] and read edgeform_config.json",
+            )
+
+    def _viewer_headers(self, fn: Function, source: SourceFile) -> None:
+        """CloudFront adds its viewer headers (country, device, ...) after viewer request, and
+        only where a policy names them ("Add CloudFront request headers")."""
+        for match in CLOUDFRONT_VIEWER_HEADER.finditer(source.text):
+            self.at(
+                "LE611",
+                source.path,
+                _line(source.text, match.start()),
+                f"{fn.name} reads {match.group(0)} but runs only at viewer-request, where "
+                "CloudFront never adds it",
+                "wire the function to origin-request and name the header in the behavior's "
+                "origin request policy (or cache policy)",
             )
 
     def _big_bodies(self, fn: Function, source: SourceFile) -> None:

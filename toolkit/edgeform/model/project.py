@@ -13,6 +13,7 @@ from typing import Final, Literal, get_args
 
 from edgeform.errors import ConfigError, ConfigProblem
 from edgeform.model.lambda_edge import EventType
+from edgeform.model.origins import SITE, CustomOrigin, OriginGroup
 from edgeform.model.policies import ALL, CachePolicy, OriginRequestPolicy
 from edgeform.model.response_headers import ResponseHeadersPolicy
 from edgeform.model.state import StateBucket
@@ -92,6 +93,7 @@ class Behavior:
     viewer_protocol_policy: ViewerProtocolPolicy = "redirect-to-https"
     origin_request_policy: OriginRequestPolicy | None = None
     response_headers_policy: ResponseHeadersPolicy | None = None
+    target_origin: str = SITE  # the bucket, an [origins] name or an [origin_groups] name
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,12 @@ class Project:
     )
     # [response_headers_policies]
     response_headers_policies: Mapping[str, ResponseHeadersPolicy] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    origins: Mapping[str, CustomOrigin] = field(  # [origins]
+        default_factory=lambda: MappingProxyType({})
+    )
+    origin_groups: Mapping[str, OriginGroup] = field(  # [origin_groups]
         default_factory=lambda: MappingProxyType({})
     )
 

@@ -18,13 +18,13 @@ from edgeform.build.bundle import Bundle
 from edgeform.errors import RenderError
 from edgeform.model.lambda_edge import EDGE_REGION
 from edgeform.model.names import ResourceNames, boundary_name, resource_names
+from edgeform.model.origins import SITE, SITE_ORIGIN_ID
 from edgeform.model.project import Project, Target
 from edgeform.model.stage import Stage
 from edgeform.model.state import EXPIRY_TAG
 from edgeform.render.environment import Templates
 from edgeform.render.hcl import Hcl
 
-ORIGIN_ID: Final = "site-bucket"
 # Services the rendered stack talks to; the local target points each at the embedded endpoint.
 LOCAL_SERVICES: Final = ("cloudfront", "iam", "lambda", "logs", "s3", "sts")
 
@@ -109,6 +109,9 @@ def _context(
             project.response_headers_policies[name]
             for name in sorted(project.response_headers_policies)
         ],
+        "origins": [project.origins[name] for name in sorted(project.origins)],
+        "origin_ref": origin_ref,
+        "origin_groups": [project.origin_groups[name] for name in sorted(project.origin_groups)],
         "profile_ref": Hcl("local.aws_profile") if target.profile else None,
         "edge_provider": edge_provider(target),
         "local_endpoints": {service: Hcl("var.aws_endpoint") for service in LOCAL_SERVICES},
@@ -116,6 +119,11 @@ def _context(
         "state_backend": state_backend(project, stage, target),
         "expiry_tag": EXPIRY_TAG,
     }
+
+
+def origin_ref(name: str) -> Hcl | str:
+    """An origin's ID as a behavior or a group names it: the bucket's is a local."""
+    return Hcl("local.origin_id") if name == SITE else name
 
 
 def edge_provider(target: Target) -> Hcl | None:
@@ -179,7 +187,7 @@ def stack_locals(
         "stage": stage.slug,
         "comment": distribution_comment(project, stage),
         "default_root_object": project.default_root_object,
-        "origin_id": ORIGIN_ID,
+        "origin_id": SITE_ORIGIN_ID,
         "names": {
             "bucket_prefix": names.bucket_prefix,
             "role": names.role,
