@@ -1,8 +1,10 @@
-"""Origin response: add a Content-Security-Policy and the usual security headers.
+"""Origin response: add the Content-Security-Policy, which depends on the stage.
 
 The policy lets pages run scripts only from the distribution's own domain and connect only to
 the API origin, which comes from edgeform.toml through the bundle's edgeform_config.json
-(Lambda@Edge functions have no environment variables).
+(Lambda@Edge functions have no environment variables). The security headers that never change
+(HSTS, nosniff, frame options, referrer policy) are no function's work: the behavior's response
+headers policy has CloudFront add them (edgeform.toml, [response_headers_policies.security]).
 """
 
 from __future__ import annotations
@@ -42,14 +44,5 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     response = cf["response"]
     csp = content_security_policy(cf["config"]["distributionDomainName"], config()["api_origin"])
     headers = response.setdefault("headers", {})
-    for key, value in (
-        ("Content-Security-Policy", csp),
-        ("Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("X-Frame-Options", "DENY"),
-        # same-origin keeps the full Referer that the redirect function reads on this site,
-        # and sends none to the API.
-        ("Referrer-Policy", "same-origin"),
-    ):
-        headers[key.lower()] = [{"key": key, "value": value}]
+    headers["content-security-policy"] = [{"key": "Content-Security-Policy", "value": csp}]
     return response

@@ -69,6 +69,7 @@ def test_the_demo_works_in_a_real_browser(browser, served_demo):
     csp = landed.headers.get("content-security-policy", "")
     assert "script-src 'self'" in csp
     assert "connect-src http://127.0.0.1:" in csp
+    assert landed.headers.get("x-frame-options") == "DENY"  # the response headers policy's
     page.wait_for_selector("#profile:not([hidden])", timeout=10_000)
     assert page.text_content("#name") == "The Octocat"
     assert page.text_content("#repos") == "8"

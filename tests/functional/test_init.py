@@ -87,6 +87,8 @@ def check_demo(request: Request, _folder: Path) -> None:
     other = request("/other.html?username=octocat", headers=referer)
     assert other.status == 200
     assert "connect-src https://api.github.com" in (other.header("content-security-policy") or "")
+    assert other.header("x-content-type-options") == "nosniff"  # the response headers policy
+    assert other.header("referrer-policy") == "same-origin"
     check_not_found(request, _folder)
 
 
@@ -96,6 +98,18 @@ def check_not_found(request: Request, folder: Path) -> None:
     assert missing.status == 404
     assert (missing.header("content-type") or "").startswith("text/html")
     assert missing.body == (folder / "site" / "404.html").read_bytes()
+
+
+def check_geo(request: Request, _folder: Path) -> None:
+    """AWS's country-redirect example under serve: the country is serve's --viewer-country
+    (US) or the request's X-Edgeform-Viewer-Country; each country's redirect cached apart."""
+    for country, location in [("DE", "/de/"), ("FR", "/fr/"), ("US", "/en/"), ("AT", "/de/")]:
+        sent = request("/", headers={"X-Edgeform-Viewer-Country": country})
+        assert (sent.status, sent.header("location")) == (302, location), country
+    assert request("/").header("location") == "/en/"  # serve's default country
+    page = request("/de/")
+    assert (page.status, b"Willkommen" in page.body) == (200, True)
+    assert page.header("x-frame-options") == "SAMEORIGIN"  # AWS's SecurityHeadersPolicy
 
 
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1"
@@ -155,6 +169,7 @@ BEHAVIOUR: dict[str, Callable[[Request, Path], None]] = {
     "demo": check_demo,
     "device": check_device,
     "generated": check_generated,
+    "geo": check_geo,
     "rewrite": check_rewrite,
     "spa": check_spa,
 }
@@ -202,7 +217,7 @@ def test_a_template_lints_passes_its_tests_and_serves(tmp_path, template, runtim
     edge = ServerThread(folder).start()
     try:
         BEHAVIOUR[template](edge.request, folder)
-        if template in ("rewrite", "generated", "device", "ab-testing"):
+        if template in ("rewrite", "generated", "device", "ab-testing", "geo"):
             check_not_found(edge.request, folder)
     finally:
         edge.stop()

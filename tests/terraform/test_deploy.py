@@ -222,7 +222,7 @@ query_strings = ["page"]
 headers = ["CloudFront-Viewer-Country", "CloudFront-Is-Mobile-Viewer"]
 query_strings = "all"
 
-[response_headers_policies.security]
+[response_headers_policies.headers]
 content_security_policy = "default-src 'self'"
 strict_transport_security = { max_age = 63072000, include_subdomains = true }
 frame_options = "DENY"
@@ -231,7 +231,7 @@ referrer_policy = "same-origin"
 custom_headers = { "X-Robots-Tag" = "noindex" }
 remove_headers = ["Server"]
 
-[response_headers_policies.security.cors]
+[response_headers_policies.headers.cors]
 allow_origins = ["https://example.com"]
 allow_methods = ["GET"]
 allow_headers = ["X-Token"]
@@ -241,7 +241,7 @@ max_age = 600
 path_pattern = "/keyed/*"
 cache_policy = "keyed"
 origin_request_policy = "viewer-info"
-response_headers_policy = "security"
+response_headers_policy = "headers"
 
 [[behaviors]]
 path_pattern = "/live/*"
@@ -265,7 +265,7 @@ def test_policies_are_made_attached_read_back_and_plan_clean(project, first):
         added = project.deploy()["plan"]["add"]
         assert "aws_cloudfront_cache_policy.keyed" in added
         assert "aws_cloudfront_origin_request_policy.viewer-info" in added
-        assert "aws_cloudfront_response_headers_policy.security" in added
+        assert "aws_cloudfront_response_headers_policy.headers" in added
         project.edgeform("plan", "--stage", "main", expect=0)
         cloudfront = project.client("cloudfront")
         behaviors = cloudfront.get_distribution_config(Id=first["outputs"]["distribution_id"])[
@@ -295,7 +295,7 @@ def test_policies_are_made_attached_read_back_and_plan_clean(project, first):
         made_headers = cloudfront.get_response_headers_policy(Id=headers_ids["/keyed/*"])[
             "ResponseHeadersPolicy"
         ]["ResponseHeadersPolicyConfig"]
-        assert made_headers["Name"] == "edgeform-demo--main--security"
+        assert made_headers["Name"] == "edgeform-demo--main--headers"
         read_back = CloudFront(cloudfront).response_headers_policy(headers_ids["/keyed/*"])
         assert read_back.added_headers() == [
             ("Content-Security-Policy", "default-src 'self'"),
@@ -314,7 +314,7 @@ def test_policies_are_made_attached_read_back_and_plan_clean(project, first):
     assert sorted(removed) == [
         "aws_cloudfront_cache_policy.keyed",
         "aws_cloudfront_origin_request_policy.viewer-info",
-        "aws_cloudfront_response_headers_policy.security",
+        "aws_cloudfront_response_headers_policy.headers",
     ]
 
 

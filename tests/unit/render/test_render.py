@@ -269,3 +269,14 @@ def test_a_state_bucket_renders_an_s3_backend_with_a_lock_file(demo):
 def test_the_providers_ignore_the_expiry_tag_edgeform_sets_itself(demo):
     providers = rendered(demo).files["providers.tf"]
     assert providers.count('keys = ["edgeform:expires"]') == 2
+
+
+def test_a_project_without_functions_renders_no_logs_policy(tmp_path):
+    """IAM refuses a policy statement without resources (MalformedPolicyDocument): with no
+    function there is no log group to grant, so no policy at all."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "edgeform.toml").write_text('[project]\nname = "bare"\n')
+    project = load_project(tmp_path / "edgeform.toml")
+    iam = rendered(project).files["iam.tf"]
+    assert 'resource "aws_iam_role" "edge"' in iam
+    assert "edge_logs" not in iam

@@ -38,8 +38,13 @@ TEMPLATES: Final = {
         ),
         Template(
             "device",
-            "objects by device type, from CloudFront's CloudFront-Is-*-Viewer headers when "
-            "present, else from the User-Agent",
+            "objects by device type: a cache policy puts CloudFront's CloudFront-Is-*-Viewer "
+            "headers in the key, an origin-request function picks the folder",
+        ),
+        Template(
+            "geo",
+            "the root redirected by country: CloudFront-Viewer-Country in the cache key, an "
+            "origin-request function answers the redirect, cached per country",
         ),
         Template(
             "generated",

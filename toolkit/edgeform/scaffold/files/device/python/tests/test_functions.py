@@ -7,10 +7,22 @@ import unittest
 from pathlib import Path
 
 FUNCTIONS = Path(__file__).resolve().parents[1] / "functions"
-IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1"
-IPAD = "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1"
-ANDROID_TABLET = "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 Safari/537.36"
-DESKTOP = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36"
+# What CloudFront adds when the cache policy names its device headers, for three viewers.
+PHONE = {
+    "CloudFront-Is-Mobile-Viewer": "true",
+    "CloudFront-Is-Tablet-Viewer": "false",
+    "CloudFront-Is-Desktop-Viewer": "false",
+}
+TABLET = {
+    "CloudFront-Is-Mobile-Viewer": "false",
+    "CloudFront-Is-Tablet-Viewer": "true",
+    "CloudFront-Is-Desktop-Viewer": "false",
+}
+DESKTOP = {
+    "CloudFront-Is-Mobile-Viewer": "false",
+    "CloudFront-Is-Tablet-Viewer": "false",
+    "CloudFront-Is-Desktop-Viewer": "true",
+}
 
 
 def load(name: str):
@@ -32,22 +44,23 @@ def event(uri: str, headers: dict[str, str]) -> dict:
 class Device(unittest.TestCase):
     app = load("device")
 
-    def test_the_user_agent_picks_the_objects(self):
-        for agent, served in [
-            (IPHONE, "/mobile/index.html"),
-            (IPAD, "/tablet/index.html"),
-            (ANDROID_TABLET, "/tablet/index.html"),
+    def test_cloudfronts_device_headers_pick_the_objects(self):
+        for headers, served in [
+            (PHONE, "/mobile/index.html"),
+            (TABLET, "/tablet/index.html"),
             (DESKTOP, "/desktop/index.html"),
+            ({}, "/desktop/index.html"),  # no headers: the policy lost them; the desktop's
         ]:
-            answer = self.app.handler(event("/index.html", {"User-Agent": agent}), None)
-            self.assertEqual(answer["uri"], served, agent)
+            answer = self.app.handler(event("/index.html", headers), None)
+            self.assertEqual(answer["uri"], served, headers)
 
-    def test_cloudfronts_headers_win_when_present(self):
-        headers = {"User-Agent": DESKTOP, "CloudFront-Is-Mobile-Viewer": "true"}
-        self.assertEqual(self.app.handler(event("/a.css", headers), None)["uri"], "/mobile/a.css")
+    def test_a_folder_gets_its_page(self):
+        self.assertEqual(
+            self.app.handler(event("/docs/", PHONE), None)["uri"], "/mobile/docs/index.html"
+        )
 
     def test_a_device_path_is_left_as_it_is(self):
-        answer = self.app.handler(event("/tablet/index.html", {"User-Agent": IPHONE}), None)
+        answer = self.app.handler(event("/tablet/index.html", PHONE), None)
         self.assertEqual(answer["uri"], "/tablet/index.html")
 
 

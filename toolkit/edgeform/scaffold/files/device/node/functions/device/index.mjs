@@ -1,25 +1,18 @@
-// Viewer request: each device type gets its own objects, from `site/<device>/`.
+// Origin request: each device type gets its own objects, from `site/<device>/` (AWS's example
+// "Serve different versions of an object based on the device type").
 //
 // `/index.html` becomes `/mobile/index.html` for a phone, `/tablet/...` for a tablet and
-// `/desktop/...` otherwise. Rewritten before the cache lookup, so each device's objects are
-// cached apart and a phone is never served the desktop page from the cache.
-//
-// The device comes from CloudFront's `CloudFront-Is-Mobile-Viewer` / `-Tablet-` headers when
-// the request has them (CloudFront adds them only where a cache or origin request policy asks
-// for them, which reaches the origin-request trigger), else from the User-Agent.
+// `/desktop/...` otherwise. The device comes from CloudFront's `CloudFront-Is-Tablet-Viewer` and
+// `CloudFront-Is-Mobile-Viewer` headers: the behavior's cache policy names them, so CloudFront
+// adds them to this request and caches each device's objects apart.
 const DEVICES = new Set(["desktop", "mobile", "tablet"]);
-const TABLET = /iPad|Tablet|Android(?!.*Mobile)|Kindle|Silk/i;
-const MOBILE = /Mobile|iPhone|iPod|Android|Windows Phone|Opera Mini/i;
 
 const header = (headers, name) => headers?.[name]?.[0]?.value ?? "";
 
 export function deviceOf(headers) {
   if (header(headers, "cloudfront-is-tablet-viewer") === "true") return "tablet";
   if (header(headers, "cloudfront-is-mobile-viewer") === "true") return "mobile";
-  if (headers?.["cloudfront-is-desktop-viewer"]) return "desktop";
-  const agent = header(headers, "user-agent");
-  if (TABLET.test(agent)) return "tablet";
-  return MOBILE.test(agent) ? "mobile" : "desktop";
+  return "desktop";
 }
 
 export const handler = async (event) => {

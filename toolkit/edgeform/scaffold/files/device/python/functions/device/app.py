@@ -1,22 +1,17 @@
-"""Viewer request: each device type gets its own objects, from `site/<device>/`.
+"""Origin request: each device type gets its own objects, from `site/<device>/` (AWS's example
+"Serve different versions of an object based on the device type").
 
 `/index.html` becomes `/mobile/index.html` for a phone, `/tablet/...` for a tablet and
-`/desktop/...` otherwise. Rewritten before the cache lookup, so each device's objects are
-cached apart and a phone is never served the desktop page from the cache.
-
-The device comes from CloudFront's `CloudFront-Is-Mobile-Viewer` / `-Tablet-` headers when the
-request has them (CloudFront adds them only where a cache or origin request policy asks for
-them, which reaches the origin-request trigger), else from the User-Agent.
+`/desktop/...` otherwise. The device comes from CloudFront's `CloudFront-Is-Tablet-Viewer` and
+`CloudFront-Is-Mobile-Viewer` headers: the behavior's cache policy names them, so CloudFront adds
+them to this request and caches each device's objects apart.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 DEVICES = ("desktop", "mobile", "tablet")
-TABLET = re.compile(r"iPad|Tablet|Android(?!.*Mobile)|Kindle|Silk", re.IGNORECASE)
-MOBILE = re.compile(r"Mobile|iPhone|iPod|Android|Windows Phone|Opera Mini", re.IGNORECASE)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -34,12 +29,7 @@ def device_of(headers: dict[str, list[dict[str, str]]]) -> str:
         return "tablet"
     if _header(headers, "cloudfront-is-mobile-viewer") == "true":
         return "mobile"
-    if "cloudfront-is-desktop-viewer" in headers:
-        return "desktop"
-    agent = _header(headers, "user-agent")
-    if TABLET.search(agent):
-        return "tablet"
-    return "mobile" if MOBILE.search(agent) else "desktop"
+    return "desktop"
 
 
 def _header(headers: dict[str, list[dict[str, str]]], name: str) -> str:
