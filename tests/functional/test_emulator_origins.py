@@ -66,6 +66,7 @@ def closed_port() -> int:
 CONFIG = """
 [project]
 name = "origins"
+geo_restriction = {{ restriction_type = "blacklist", locations = ["KP", "CU"] }}
 
 [origins.api]
 domain_name = "api.example.com"
@@ -167,3 +168,15 @@ def test_an_origin_group_fails_over_when_the_primary_cannot_be_reached(edge):
     seen = json.loads(reply.body)
     assert seen["path"] == "/v1/rescued/x"
     assert seen["headers"]["host"] == "api.example.com"  # the failover origin's Host
+
+
+def test_geo_restriction_refuses_a_listed_country_before_anything_runs(edge):
+    """Developer Guide, "Restrict the geographic distribution of your content": 403 for a
+    viewer in a country the distribution refuses; serve's viewer country is its default (US)
+    or X-Edgeform-Viewer-Country."""
+    refused = edge.request("/api/items", headers={"X-Edgeform-Viewer-Country": "KP"})
+    assert (refused.status, refused.x_cache) == (403, ERROR)
+    assert b"configured to block access from your country" in refused.body
+    served = edge.request("/api/items", headers={"X-Edgeform-Viewer-Country": "DE"})
+    assert served.status == 200
+    assert edge.request("/api/items").status == 200  # US

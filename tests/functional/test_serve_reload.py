@@ -15,15 +15,16 @@ from tests.emulator_helpers import ServerThread
 EDITS = {
     "python": (
         "functions/security_headers/app.py",
-        '        ("Referrer-Policy", "same-origin"),\n',
-        '        ("Referrer-Policy", "same-origin"),\n        ("X-Edited", "yes"),\n',
+        "    return response\n",
+        '    headers["x-edited"] = [{"key": "X-Edited", "value": "yes"}]\n    return response\n',
         "    return response\n",
         "    return response)\n",
     ),
     "node": (
         "functions/security_headers/index.mjs",
-        '    ["Referrer-Policy", "same-origin"],\n',
-        '    ["Referrer-Policy", "same-origin"],\n    ["X-Edited", "yes"],\n',
+        "  return response;\n",
+        '  response.headers["x-edited"] = [{ key: "X-Edited", value: "yes" }];\n'
+        "  return response;\n",
         "  return response;\n",
         "  return response;;)\n",
     ),

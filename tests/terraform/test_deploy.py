@@ -25,6 +25,7 @@ from edgeform.aws.cloudfront import CloudFront
 from edgeform.aws.session import Connection
 from edgeform.cli import cli
 from edgeform.localcloud.endpoint import LocalCloud
+from edgeform.model.distribution import GeoRestriction
 from edgeform.model.project import Target
 from tests.conftest import copy_demo
 
@@ -318,6 +319,24 @@ def test_policies_are_made_attached_read_back_and_plan_clean(project, first):
     ]
 
 
+def test_a_policy_left_tainted_by_an_interrupted_apply_is_kept_not_replaced(project, first):
+    """Replacing a tainted policy would create its twin first (create_before_destroy), which
+    CloudFront refuses by name ("...AlreadyExists"; found by the SIGINT fault test): the deploy
+    untaints it, the policy being whole once its one create call returned."""
+    import subprocess
+
+    address = "aws_cloudfront_response_headers_policy.security"
+    stage_dir = project.root / ".edgeform" / "stages" / "local" / "main"
+    tainted = subprocess.run(
+        ["terraform", "taint", address], cwd=stage_dir, capture_output=True, text=True
+    )
+    assert tainted.returncode == 0, tainted.stderr
+    result = project.edgeform("deploy", "--stage", "main", "--output", "json")
+    assert f"{address} was left tainted by an interrupted deploy: kept" in result.stderr
+    plan = json.loads(result.stdout)["plan"]
+    assert address not in plan["add"] + plan["destroy"]
+
+
 ORIGINS = """
 [origins.api]
 domain_name = "api.example.com"
@@ -353,7 +372,11 @@ def test_custom_origins_and_groups_are_deployed_read_back_and_plan_clean(project
     behaviors target them by ID; what CloudFront holds reads back as the config said."""
     config = project.root / "edgeform.toml"
     original = config.read_text()
-    config.write_text(original + ORIGINS)
+    distribution = (
+        '[project]\nhttp_version = "http2and3"\n'
+        'geo_restriction = { restriction_type = "blacklist", locations = ["KP", "CU"] }\n'
+    )
+    config.write_text(original.replace("[project]\n", distribution, 1) + ORIGINS)
     try:
         assert project.deploy()["plan"]["change"] == ["aws_cloudfront_distribution.site"]
         project.edgeform("plan", "--stage", "main", expect=0)
@@ -371,6 +394,11 @@ def test_custom_origins_and_groups_are_deployed_read_back_and_plan_clean(project
         (group,) = deployed.origin_groups
         assert (group.primary, group.failover) == ("site", "backup")
         assert group.failover_status_codes == (403, 500)
+        assert deployed.geo_restriction == GeoRestriction("blacklist", ("KP", "CU"))
+        config_read = project.client("cloudfront").get_distribution_config(
+            Id=first["outputs"]["distribution_id"]
+        )["DistributionConfig"]
+        assert config_read["HttpVersion"] == "http2and3"
         targets = {b.path_pattern: b.target_origin for b in deployed.behaviors}
         assert (targets["/v1/*"], targets["/img/*"], targets[None]) == (
             "api",

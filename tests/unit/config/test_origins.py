@@ -94,3 +94,29 @@ def test_origin_mistakes(tmp_path, extra, says, rule):
     found = [p for p in caught.value.problems if says in str(p)]
     assert found, [str(p) for p in caught.value.problems]
     assert found[0].rule == rule
+
+
+def test_the_distributions_own_settings_are_parsed(tmp_path):
+    from edgeform.model.distribution import GeoRestriction
+
+    text = MINIMAL.replace(
+        "[project]\n",
+        '[project]\nhttp_version = "http2and3"\nis_ipv6_enabled = false\n'
+        'geo_restriction = { restriction_type = "whitelist", locations = ["DE", "AT"] }\n',
+    )
+    project = load_project(write(tmp_path, text))
+    assert (project.http_version, project.is_ipv6_enabled) == ("http2and3", False)
+    assert project.geo_restriction == GeoRestriction("whitelist", ("DE", "AT"))
+    assert project.geo_restriction.allows("AT")
+    assert not project.geo_restriction.allows("US")
+    bad = MINIMAL.replace(
+        "[project]\n",
+        '[project]\ngeo_restriction = { restriction_type = "blacklist", locations = ["de"] }\n'
+        'web_acl_id = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/a/b"\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_project(write(tmp_path, bad))
+    said = [str(p) for p in caught.value.problems]
+    wrong_code = "project.geo_restriction.locations[0]: 'de' is not a country code"
+    assert any(wrong_code in p for p in said)
+    assert any("project.web_acl_id" in p and "global WAFv2 web ACL" in p for p in said)

@@ -10,6 +10,7 @@ from typing import Any, Final, Protocol
 
 from edgeform.aws.boundary import GuardedClient
 from edgeform.errors import AwsError
+from edgeform.model.distribution import NO_RESTRICTION, GeoRestriction
 from edgeform.model.lambda_edge import EVENT_TYPES, EventType
 from edgeform.model.origins import SITE, SITE_ORIGIN_ID, CustomOrigin, OriginGroup
 from edgeform.model.policies import (
@@ -63,6 +64,7 @@ class DeployedDistribution:
     error_responses: tuple[ErrorResponse, ...]
     origins: tuple[CustomOrigin, ...] = ()
     origin_groups: tuple[OriginGroup, ...] = ()
+    geo_restriction: GeoRestriction = NO_RESTRICTION
 
 
 def invalidation_paths(changed: Sequence[str], default_root_object: str) -> list[str]:
@@ -219,7 +221,17 @@ def distribution_of(config: dict[str, Any], policies: PolicyReader) -> DeployedD
             if "CustomOriginConfig" in o
         ),
         origin_groups=tuple(origin_group_of(g) for g in _entries(config.get("OriginGroups"))),
+        geo_restriction=geo_restriction_of(config),
     )
+
+
+def geo_restriction_of(config: dict[str, Any]) -> GeoRestriction:
+    """Pure: a distribution config's Restrictions.GeoRestriction, typed."""
+    geo = (config.get("Restrictions") or {}).get("GeoRestriction") or {}
+    kind = str(geo.get("RestrictionType", "none"))
+    if kind not in ("whitelist", "blacklist"):
+        return NO_RESTRICTION
+    return GeoRestriction(kind, _items(geo))  # type: ignore[arg-type]
 
 
 def _origin_name(origin_id: str) -> str:

@@ -169,7 +169,12 @@ async def _serve(
         ) from None
     root = project.default_root_object
     console.line(f"edgeform serve: {project.name}, {label}, on http://127.0.0.1:{bound}/{root}")
-    console.info("Ctrl-C to stop.")
+    # Plain HTTP on loopback stands for CloudFront's HTTPS: no behavior's viewer protocol
+    # policy redirects or refuses it here.
+    console.info(
+        f"Viewers count as HTTPS viewers in {viewer_country} (X-Edgeform-Viewer-Country: XX "
+        "for another country). Ctrl-C to stop."
+    )
     try:
         await asyncio.Event().wait()
     finally:

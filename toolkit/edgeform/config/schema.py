@@ -28,6 +28,7 @@ from pydantic import (
 
 from edgeform.config import rules
 from edgeform.config.hints import Hint
+from edgeform.model.distribution import HttpVersion, RestrictionType
 from edgeform.model.lambda_edge import (
     MAX_ASSOCIATIONS,
     MEMORY_MB,
@@ -124,6 +125,27 @@ class Table(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
+CountryCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    Hint("{value!r} is not a country code", 'use ISO 3166-1 alpha-2 codes, e.g. "DE"'),
+]
+
+
+class GeoRestrictionTable(Table):
+    """Terraform's restrictions.geo_restriction."""
+
+    restriction_type: Annotated[
+        RestrictionType,
+        Hint("unknown {value!r}", "use whitelist (serve these) or blacklist (refuse these)"),
+        Field(description="whitelist: serve only these countries; blacklist: refuse them."),
+    ]
+    locations: Annotated[
+        list[CountryCode],
+        Field(min_length=1, description='ISO 3166-1 alpha-2 country codes, e.g. ["KP"].'),
+    ]
+
+
 class ProjectTable(Table):
     """The project and its distribution's own settings."""
 
@@ -172,6 +194,31 @@ class ProjectTable(Table):
         AfterValidator(rules.default_target),
         Field(description="The target a command uses without --target."),
     ] = "local"
+    http_version: Annotated[
+        HttpVersion,
+        Hint("unknown {value!r}", "use one of: http1.1, http2, http2and3, http3"),
+        Field(description="The HTTP versions viewers may use (default http2, AWS's)."),
+    ] = "http2"
+    is_ipv6_enabled: Annotated[
+        bool, Field(description="Answer viewers on IPv6 too (default true).")
+    ] = True
+    web_acl_id: Annotated[
+        str | None,
+        StringConstraints(pattern=r"^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global/webacl/.+$"),
+        Hint(
+            "{value!r} is not a global WAFv2 web ACL's ARN",
+            "use the ARN of a web ACL with scope CLOUDFRONT, in us-east-1: "
+            "arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>",
+        ),
+        Field(description="The AWS WAF web ACL that filters requests (its ARN)."),
+    ] = None
+    geo_restriction: Annotated[
+        GeoRestrictionTable | None,
+        Field(
+            description='Countries served or refused, e.g. { restriction_type = "blacklist", '
+            'locations = ["KP"] }.'
+        ),
+    ] = None
 
 
 class FunctionTable(Table):

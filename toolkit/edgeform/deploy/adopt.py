@@ -40,6 +40,11 @@ POLICIES: Final = {
 }
 
 
+def tainted_policies(tainted: Collection[str]) -> list[str]:
+    """The policies among tainted addresses: whole once made, so kept rather than replaced."""
+    return sorted(a for a in tainted if a.partition(".")[0] in POLICIES)
+
+
 @dataclass(frozen=True)
 class Adoption:
     address: str

@@ -39,7 +39,7 @@ from edgeform.aws.tags import set_expiry
 from edgeform.build.bundle import Bundle
 from edgeform.build.site import SiteFile
 from edgeform.clock import wait_until
-from edgeform.deploy.adopt import candidates, find, write_imports
+from edgeform.deploy.adopt import candidates, find, tainted_policies, write_imports
 from edgeform.deploy.backend import (
     Init,
     init_backend,
@@ -79,6 +79,7 @@ from edgeform.state.store import (
     resource_addresses,
     stage_parts,
     stage_store,
+    tainted_addresses,
 )
 
 REPLICA_WAIT_AWS = "up to a few hours"
@@ -89,10 +90,19 @@ WAIT_HINT = (
 )
 
 
-def adopt(run: Run, states: StageStore, conn: Connection, rendered: RenderedStack) -> None:
-    """Take over what an interrupted deploy created but did not record (see `adopt`)."""
+def adopt(
+    run: Run, states: StageStore, conn: Connection, rendered: RenderedStack, stack: StackCommands
+) -> None:
+    """Take over what an interrupted deploy created but did not record (see `adopt`), and
+    keep the policies it recorded as tainted."""
     with run.console.step("adopt") as step:
-        recorded = resource_addresses(states.state(run.context.stage.slug))
+        state = states.state(run.context.stage.slug)
+        for address in sorted(tainted_policies(tainted_addresses(state))):
+            # A policy is made whole by one API call; replacing it would first create one of
+            # the same name (create_before_destroy), which CloudFront refuses.
+            stack.untaint(address)
+            run.console.warn(f"{address} was left tainted by an interrupted deploy: kept")
+        recorded = resource_addresses(state)
         missing = candidates(run.context, rendered.files, recorded)
         found = find(run.context, conn, missing) if missing else []
         write_imports(run.stage_dir, found)
@@ -257,7 +267,7 @@ def _planned(
     pins = pin(current_pins(states, run.context.stage.slug), conn) if pin else None
     stack = stack_commands(run, conn, lock, pins)
     init(run, stack, states)
-    adopt(run, states, conn, prepared.rendered)
+    adopt(run, states, conn, prepared.rendered, stack)
     with run.console.step("plan") as step:
         summary = stack.plan()
         step.summary = summary.describe()

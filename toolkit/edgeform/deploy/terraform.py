@@ -545,6 +545,10 @@ class StackCommands:
             stream=True,
         )
 
+    def untaint(self, address: str) -> None:
+        tf = self.tf
+        tf.run(tf.command("untaint", address, **lock_options(self.lock, self.lock_timeout)))
+
     def state_rm(self, addresses: Sequence[str]) -> None:
         """Forget resources without destroying them (they live on outside Terraform)."""
         tf = self.tf

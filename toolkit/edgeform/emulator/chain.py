@@ -30,6 +30,7 @@ from edgeform.emulator.routing import match_behavior
 from edgeform.emulator.runtimes import Outcome
 from edgeform.emulator.stack import EdgeBehavior, EdgeTrigger, ServedStack, StackSource
 from edgeform.model import lambda_edge as limits
+from edgeform.model.distribution import GEO_BLOCKED_MESSAGE
 from edgeform.model.origins import SITE
 from edgeform.model.response_headers import apply_policy
 
@@ -152,6 +153,12 @@ class _Flow:
 
     async def run(self, viewer: ViewerRequest) -> None:
         viewer = self.take_country(viewer)
+        if not self.stack.geo_restriction.allows(self.country):
+            # Before any function and the cache; a custom error page for 403 still applies.
+            refused = error_page(403, GEO_BLOCKED_MESSAGE, self.served.request_id)
+            self.served.response = await self.custom_error(refused)
+            self.served.x_cache = ERROR
+            return
         path = viewer.uri
         behavior = match_behavior(self.stack.behaviors, path)
         if viewer.method not in behavior.allowed_methods:

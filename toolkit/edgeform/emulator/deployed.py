@@ -92,6 +92,7 @@ class DeployedSource:
                 for o in deployed.origins
             },
             origin_groups={g.name: g for g in deployed.origin_groups},
+            geo_restriction=deployed.geo_restriction,
         )
 
     def _behavior(self, deployed: DeployedBehavior) -> EdgeBehavior:

@@ -13,6 +13,7 @@ from typing import Protocol
 from edgeform.emulator.cache import Ttls
 from edgeform.emulator.origin import Origin
 from edgeform.emulator.runtimes import FunctionPool
+from edgeform.model.distribution import NO_RESTRICTION, GeoRestriction
 from edgeform.model.lambda_edge import EventType
 from edgeform.model.origins import SITE, CustomOrigin, OriginGroup
 from edgeform.model.policies import CachePolicy, OriginRequestPolicy
@@ -55,6 +56,7 @@ class ServedStack:
     error_responses: tuple[ErrorResponse, ...] = ()  # the distribution's custom error responses
     origins: Mapping[str, CustomOrigin] = field(default_factory=dict)  # by name
     origin_groups: Mapping[str, OriginGroup] = field(default_factory=dict)  # by name
+    geo_restriction: GeoRestriction = NO_RESTRICTION
 
     def error_response(self, status: int) -> ErrorResponse | None:
         return error_response_for(self.error_responses, status)

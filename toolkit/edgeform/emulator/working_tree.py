@@ -217,6 +217,7 @@ class WorkingTreeSource:
             error_responses=project.custom_error_responses,
             origins=project.origins,
             origin_groups=project.origin_groups,
+            geo_restriction=project.geo_restriction,
         )
         if not first:
             self.log("edgeform", f"reloaded (generation {self._generation})")

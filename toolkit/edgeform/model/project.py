@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Final, Literal, get_args
 
 from edgeform.errors import ConfigError, ConfigProblem
+from edgeform.model.distribution import NO_RESTRICTION, GeoRestriction, HttpVersion
 from edgeform.model.lambda_edge import EventType
 from edgeform.model.origins import SITE, CustomOrigin, OriginGroup
 from edgeform.model.policies import ALL, CachePolicy, OriginRequestPolicy
@@ -173,6 +174,10 @@ class Project:
     origin_groups: Mapping[str, OriginGroup] = field(  # [origin_groups]
         default_factory=lambda: MappingProxyType({})
     )
+    http_version: HttpVersion = "http2"
+    is_ipv6_enabled: bool = True
+    web_acl_id: str | None = None
+    geo_restriction: GeoRestriction = NO_RESTRICTION
 
     def rendered_cache_policies(self) -> tuple[CachePolicy, ...]:
         """The cache policies the stack makes: the project's own, and those edgeform makes

@@ -72,6 +72,18 @@ def resource_addresses(state: dict[str, Any] | None) -> set[str]:
     return addresses
 
 
+def tainted_addresses(state: dict[str, Any] | None) -> set[str]:
+    """The resources a state holds as tainted: created, but an apply failed or was cut off
+    before the provider finished with them (Terraform replaces them at the next plan)."""
+    return {
+        f"{resource.get('type')}.{resource.get('name')}"
+        for resource in (state or {}).get("resources", [])
+        if resource.get("mode") != "data" and not resource.get("module")
+        for instance in resource.get("instances", [])
+        if instance.get("status") == "tainted" and instance.get("index_key") is None
+    }
+
+
 @dataclass(frozen=True)
 class StageParts:
     """What of a stage edgeform itself empties or deletes (the bucket's objects, the
