@@ -375,6 +375,7 @@ def test_custom_origins_and_groups_are_deployed_read_back_and_plan_clean(project
     distribution = (
         '[project]\nhttp_version = "http2and3"\n'
         'geo_restriction = { restriction_type = "blacklist", locations = ["KP", "CU"] }\n'
+        'logging = { bucket = "acme-cf-logs", include_cookies = true }\n'
     )
     config.write_text(original.replace("[project]\n", distribution, 1) + ORIGINS)
     try:
@@ -399,6 +400,12 @@ def test_custom_origins_and_groups_are_deployed_read_back_and_plan_clean(project
             Id=first["outputs"]["distribution_id"]
         )["DistributionConfig"]
         assert config_read["HttpVersion"] == "http2and3"
+        assert config_read["Logging"] == {
+            "Enabled": True,
+            "IncludeCookies": True,
+            "Bucket": "acme-cf-logs.s3.amazonaws.com",
+            "Prefix": "edgeform-demo/main/",
+        }
         targets = {b.path_pattern: b.target_origin for b in deployed.behaviors}
         assert (targets["/v1/*"], targets["/img/*"], targets[None]) == (
             "api",

@@ -280,3 +280,25 @@ def test_a_project_without_functions_renders_no_logs_policy(tmp_path):
     iam = rendered(project).files["iam.tf"]
     assert 'resource "aws_iam_role" "edge"' in iam
     assert "edge_logs" not in iam
+
+
+def test_access_logs_go_to_the_given_bucket_under_the_stages_prefix(tmp_path):
+    """Terraform's logging_config takes the bucket's domain name; stages sharing the bucket
+    keep their logs apart by prefix; the deployer may read and write the bucket's ACL, which
+    CloudFront's standard logging needs (Developer Guide, "Configure standard logging")."""
+    from edgeform.render.iam_policy import deploy_policy
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "edgeform.toml").write_text(
+        '[project]\nname = "logged"\nlogging = { bucket = "acme-cf-logs" }\n'
+    )
+    project = load_project(tmp_path / "edgeform.toml")
+    stack = rendered(project, name="feature/x")
+    assert 'bucket          = "acme-cf-logs.s3.amazonaws.com"' in stack.files["distribution.tf"]
+    slug = stack.stage.slug
+    lines = stack.files["locals.tf"].splitlines()
+    prefix_line = next(line for line in lines if "log_prefix" in line)
+    assert prefix_line.split("=", 1)[1].strip() == f'"logged/{slug}/"'
+    policy = deploy_policy(project, project.target(None), "123456789012")
+    acl = [s for s in policy["Statement"] if s["Sid"] == "AccessLogsBucketAcl"]
+    assert acl[0]["Resource"] == ["arn:aws:s3:::acme-cf-logs"]

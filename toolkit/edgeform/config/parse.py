@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from edgeform.config.context import ParseContext
 from edgeform.errors import ConfigError, ConfigProblem
-from edgeform.model.distribution import NO_RESTRICTION, GeoRestriction
+from edgeform.model.distribution import NO_RESTRICTION, AccessLogs, GeoRestriction
 from edgeform.model.lambda_edge import EVENT_TYPES
 from edgeform.model.origins import CustomOrigin, OriginGroup
 from edgeform.model.policies import (
@@ -160,6 +160,11 @@ def _project(table: EdgeformFile, config_file: Path) -> Project:
         http_version=spec.http_version,
         is_ipv6_enabled=spec.is_ipv6_enabled,
         web_acl_id=spec.web_acl_id,
+        logging=(
+            AccessLogs(spec.logging.bucket, spec.logging.prefix, spec.logging.include_cookies)
+            if spec.logging
+            else None
+        ),
         geo_restriction=(
             GeoRestriction(
                 spec.geo_restriction.restriction_type, tuple(spec.geo_restriction.locations)

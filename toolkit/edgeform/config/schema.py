@@ -146,6 +146,22 @@ class GeoRestrictionTable(Table):
     ]
 
 
+class LoggingTable(Table):
+    """Terraform's logging_config, the bucket by name."""
+
+    bucket: Annotated[
+        str,
+        AfterValidator(rules.bucket_name),
+        Field(description="The S3 bucket the logs go to (ACLs enabled), by name."),
+    ]
+    prefix: Annotated[
+        str | None,
+        StringConstraints(max_length=256),
+        Field(description='Before each log file\'s name (default "<project>/<stage>/").'),
+    ] = None
+    include_cookies: Annotated[bool, Field(description="Log the viewers' cookies.")] = False
+
+
 class ProjectTable(Table):
     """The project and its distribution's own settings."""
 
@@ -211,6 +227,12 @@ class ProjectTable(Table):
             "arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>",
         ),
         Field(description="The AWS WAF web ACL that filters requests (its ARN)."),
+    ] = None
+    logging: Annotated[
+        LoggingTable | None,
+        Field(
+            description='Standard access logs, e.g. { bucket = "acme-cf-logs", prefix = "site/" }.'
+        ),
     ] = None
     geo_restriction: Annotated[
         GeoRestrictionTable | None,

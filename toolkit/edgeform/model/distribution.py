@@ -31,3 +31,18 @@ class GeoRestriction:
 
 
 NO_RESTRICTION: Final = GeoRestriction()
+
+
+@dataclass(frozen=True)
+class AccessLogs:
+    """Standard access logs to an S3 bucket (Developer Guide, "Configure standard logging
+    (legacy)"): the bucket must have ACLs enabled; CloudFront's log delivery account gets
+    write access when the distribution is made. `prefix` None: `<project>/<stage>/`, so that
+    stages sharing a bucket keep their logs apart."""
+
+    bucket: str
+    prefix: str | None = None
+    include_cookies: bool = False
+
+    def prefix_for(self, project: str, stage: str) -> str:
+        return self.prefix if self.prefix is not None else f"{project}/{stage}/"

@@ -12,7 +12,12 @@ from types import MappingProxyType
 from typing import Final, Literal, get_args
 
 from edgeform.errors import ConfigError, ConfigProblem
-from edgeform.model.distribution import NO_RESTRICTION, GeoRestriction, HttpVersion
+from edgeform.model.distribution import (
+    NO_RESTRICTION,
+    AccessLogs,
+    GeoRestriction,
+    HttpVersion,
+)
 from edgeform.model.lambda_edge import EventType
 from edgeform.model.origins import SITE, CustomOrigin, OriginGroup
 from edgeform.model.policies import ALL, CachePolicy, OriginRequestPolicy
@@ -178,6 +183,7 @@ class Project:
     is_ipv6_enabled: bool = True
     web_acl_id: str | None = None
     geo_restriction: GeoRestriction = NO_RESTRICTION
+    logging: AccessLogs | None = None
 
     def rendered_cache_policies(self) -> tuple[CachePolicy, ...]:
         """The cache policies the stack makes: the project's own, and those edgeform makes

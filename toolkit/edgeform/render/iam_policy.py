@@ -246,6 +246,16 @@ def deploy_policy(project: Project, target: Target, account: str) -> dict[str, A
             ["*"],
         ),
     ]
+    if project.logging is not None:
+        # CloudFront's standard logging: whoever points a distribution at a bucket must be
+        # able to read and write its ACL (CloudFront adds its log delivery account's grant).
+        statements.append(
+            _allow(
+                "AccessLogsBucketAcl",
+                ["s3:GetBucketAcl", "s3:PutBucketAcl"],
+                [f"{arn}:s3:::{project.logging.bucket}"],
+            )
+        )
     if target.state is not None:
         state = target.state
         bucket = f"{arn}:s3:::{state.bucket}"

@@ -186,6 +186,11 @@ def stack_locals(
         "project": project.name,
         "stage": stage.slug,
         "comment": distribution_comment(project, stage),
+        **(
+            {"log_prefix": project.logging.prefix_for(project.name, stage.slug)}
+            if project.logging
+            else {}
+        ),
         "default_root_object": project.default_root_object,
         "origin_id": SITE_ORIGIN_ID,
         "names": {
