@@ -23,7 +23,7 @@ from edgeform.model.policies import (
     managed_origin_request_policy_by_id,
     managed_response_headers_policy_by_id,
 )
-from edgeform.model.project import ErrorResponse
+from edgeform.model.project import ErrorResponse, ViewerProtocolPolicy
 from edgeform.model.response_headers import Cors, ResponseHeadersPolicy, StrictTransportSecurity
 
 # Past this many paths one wildcard is cheaper (AWS bills invalidation paths) and as quick.
@@ -52,6 +52,7 @@ class DeployedBehavior:
     origin_request_policy: OriginRequestPolicy | None = None
     response_headers_policy: ResponseHeadersPolicy | None = None
     target_origin: str = SITE
+    viewer_protocol_policy: ViewerProtocolPolicy = "redirect-to-https"
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,7 @@ def _behavior(spec: dict[str, Any], policies: PolicyReader) -> DeployedBehavior:
             else None
         ),
         target_origin=_origin_name(str(spec.get("TargetOriginId", SITE_ORIGIN_ID))),
+        viewer_protocol_policy=spec.get("ViewerProtocolPolicy", "redirect-to-https"),
     )
 
 

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
@@ -19,6 +20,7 @@ from edgeform.emulator.deployed import DeployedIds, DeployedSource
 from edgeform.emulator.invoke import build_event, invoke_once, sample_config
 from edgeform.emulator.runtimes import CONCURRENCY, Scaling
 from edgeform.emulator.stack import StackSource
+from edgeform.emulator.tls import LocalCertificate, local_certificate
 from edgeform.emulator.viewer import COUNTRY_RE, DEFAULT_COUNTRY
 from edgeform.emulator.working_tree import ServeSettings, WorkingTreeSource
 from edgeform.errors import EXIT_FAILED, EdgeformError, UsageError
@@ -89,6 +91,19 @@ def _country(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="The viewers' country (CloudFront-Viewer-Country, where a policy asks for it); a "
     "request's X-Edgeform-Viewer-Country header overrides it.",
 )
+@click.option(
+    "--tls",
+    is_flag=True,
+    help="Answer HTTPS on --port with a local certificate edgeform makes (in "
+    ".edgeform/tls/), and plain HTTP on --http-port, where behaviors that want HTTPS "
+    "redirect (301) or refuse (403) as CloudFront does.",
+)
+@click.option(
+    "--http-port",
+    default=0,
+    show_default="any free port",
+    help="With --tls: the plain-HTTP port on 127.0.0.1.",
+)
 @pass_options
 def serve(
     options: Options,
@@ -99,6 +114,8 @@ def serve(
     workers: int,
     concurrency: int,
     viewer_country: str,
+    tls: bool,
+    http_port: int,
 ) -> None:
     """Run the site locally behind an emulated CloudFront with the Lambda@Edge triggers.
 
@@ -113,12 +130,28 @@ def serve(
       edgeform serve --from-stage main --target local   what main has deployed
       edgeform serve --viewer-country DE     viewers in Germany (curl -H
                                              'X-Edgeform-Viewer-Country: FR' for one in France)
+      edgeform serve --tls --port 8443 --http-port 8080
+                                             HTTPS, and plain HTTP redirected as CloudFront does
     """
     run = make_run(options, from_stage or stage, target, "text", local_fallback=not from_stage)
     source = _stack_source(run, bool(from_stage), Scaling(workers, concurrency))
     label = f"deployed stage {from_stage}" if from_stage else f"stage {run.context.stage.name}"
+    certificate = local_certificate(run.context.workspace.tls_dir()) if tls else None
+    listening = Listening(port, certificate, http_port if tls else None)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(source, port, run.context.project, label, run.console, viewer_country))
+        asyncio.run(
+            _serve(source, listening, run.context.project, label, run.console, viewer_country)
+        )
+
+
+@dataclass(frozen=True)
+class Listening:
+    """Where serve listens: `port` (HTTPS with a certificate), and plain HTTP on `http_port`
+    when it has one."""
+
+    port: int
+    certificate: LocalCertificate | None = None
+    http_port: int | None = None
 
 
 def _stack_source(run: Run, deployed: bool, scaling: Scaling) -> StackSource:
@@ -146,7 +179,7 @@ def _stack_source(run: Run, deployed: bool, scaling: Scaling) -> StackSource:
 
 async def _serve(
     source: StackSource,
-    port: int,
+    listening: Listening,
     project: Project,
     label: str,
     console: Console,
@@ -158,22 +191,31 @@ async def _serve(
 
     await source.current()  # build before listening: a broken project fails here, loudly
     chain = EdgeChain(source, console.timestamped, viewer_country=viewer_country)
-    server = EdgeServer(chain, console.timestamped)
+    certificate = listening.certificate
+    context = certificate.server_context() if certificate else None
+    server = EdgeServer(chain, console.timestamped, context)
     try:
-        bound = await server.start(port)
+        bound = await server.start(listening.port, listening.http_port)
     except OSError as exc:
-        await source.close()
+        await server.stop()
+        ports = [listening.port, *([listening.http_port] if listening.http_port else [])]
         raise EdgeformError(
-            f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
-            "pick another port with --port, or --port 0 for any free one",
+            f"cannot listen on {' or '.join(f'127.0.0.1:{p}' for p in ports)}: {exc.strerror}",
+            "pick another port with --port (and --http-port), or --port 0 for any free one",
         ) from None
     root = project.default_root_object
-    console.line(f"edgeform serve: {project.name}, {label}, on http://127.0.0.1:{bound}/{root}")
-    # Plain HTTP on loopback stands for CloudFront's HTTPS: no behavior's viewer protocol
-    # policy redirects or refuses it here.
+    scheme = "https" if certificate else "http"
+    console.line(f"edgeform serve: {project.name}, {label}, on {scheme}://127.0.0.1:{bound}/{root}")
+    if certificate is not None:
+        console.line(f"plain HTTP viewers on http://127.0.0.1:{server.http_port}/{root}")
+        console.info(f"The local certificate: {certificate.cert} (curl --cacert it).")
+    else:
+        # Plain HTTP on loopback stands for CloudFront's HTTPS: no behavior's viewer
+        # protocol policy redirects or refuses it here (--tls for that).
+        console.info("Requests count as HTTPS viewers' (--tls to try plain HTTP ones).")
     console.info(
-        f"Viewers count as HTTPS viewers in {viewer_country} (X-Edgeform-Viewer-Country: XX "
-        "for another country). Ctrl-C to stop."
+        f"Viewers are in {viewer_country} (X-Edgeform-Viewer-Country: XX for another country). "
+        "Ctrl-C to stop."
     )
     try:
         await asyncio.Event().wait()

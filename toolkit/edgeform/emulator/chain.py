@@ -40,6 +40,7 @@ HIT: Final = "Hit from cloudfront"
 MISS: Final = "Miss from cloudfront"
 ERROR: Final = "Error from cloudfront"
 GENERATED: Final = "LambdaGeneratedResponse from cloudfront"
+REDIRECT: Final = "Redirect from cloudfront"
 VALIDATION_ERROR: Final = "LambdaValidationError from cloudfront"
 EXECUTION_ERROR: Final = "LambdaExecutionError from cloudfront"
 LIMIT_EXCEEDED: Final = "LambdaLimitExceeded from cloudfront"
@@ -149,6 +150,7 @@ class _Flow:
         self.stack = stack
         self.config = config
         self.country = chain.viewer_country
+        self.protocol = "https"
         self.served = served
 
     async def run(self, viewer: ViewerRequest) -> None:
@@ -161,6 +163,11 @@ class _Flow:
             return
         path = viewer.uri
         behavior = match_behavior(self.stack.behaviors, path)
+        self.protocol = viewer.protocol
+        if viewer.protocol == "http" and behavior.viewer_protocol_policy != "allow-all":
+            self.served.response = self.plain_http_answer(behavior, viewer)
+            self.served.x_cache = ERROR if self.served.response.status == 403 else REDIRECT
+            return
         if viewer.method not in behavior.allowed_methods:
             self.served.response = error_page(
                 403,
@@ -184,6 +191,20 @@ class _Flow:
             request = {**request, "uri": "/" + self.stack.default_root_object}
         await self.cached_or_origin(behavior, request, body)
 
+    def plain_http_answer(self, behavior: EdgeBehavior, viewer: ViewerRequest) -> HttpResponse:
+        """A plain-HTTP viewer of an HTTPS behavior (Developer Guide, "Require HTTPS for
+        communication between viewers and CloudFront"): redirect-to-https answers 301 to the
+        same URL on HTTPS, https-only 403; before any function runs."""
+        if behavior.viewer_protocol_policy == "https-only":
+            return error_page(
+                403,
+                "This distribution is configured to accept only HTTPS requests.",
+                self.served.request_id,
+            )
+        query = f"?{viewer.querystring}" if viewer.querystring else ""
+        location = f"https://{self.config.distribution_domain}{viewer.uri}{query}"
+        return HttpResponse(301, [("Location", location), ("Server", "CloudFront")])
+
     def take_country(self, viewer: ViewerRequest) -> ViewerRequest:
         """The viewer's country: serve's default, or the request's X-Edgeform-Viewer-Country,
         which nothing after this sees (it is no header of CloudFront's)."""
@@ -197,7 +218,7 @@ class _Flow:
 
     def cloudfront_headers(self, request: dict[str, Any]) -> dict[str, str]:
         return viewer_headers.cloudfront_headers(
-            _header_values(request), request["clientIp"], self.country
+            _header_values(request), request["clientIp"], self.country, self.protocol
         )
 
     async def cached_or_origin(

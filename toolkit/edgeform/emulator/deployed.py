@@ -114,6 +114,7 @@ class DeployedSource:
             origin_request_policy=deployed.origin_request_policy,
             response_headers_policy=deployed.response_headers_policy,
             target_origin=deployed.target_origin,
+            viewer_protocol_policy=deployed.viewer_protocol_policy,
         )
 
     def _pool(self, qualified_arn: str) -> FunctionPool:

@@ -38,6 +38,8 @@ class ViewerRequest:
     headers: tuple[tuple[str, str], ...]
     client_ip: str = "127.0.0.1"
     body: bytes = b""
+    # Plain `serve` stands for CloudFront's HTTPS; with --tls, its HTTP port is plain HTTP.
+    protocol: str = "https"
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from typing import Final
@@ -42,9 +43,10 @@ def decode_header(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-async def viewer_request(request: web.Request) -> ViewerRequest:
+async def viewer_request(request: web.Request, protocol: str = "https") -> ViewerRequest:
     path, _, query = request.raw_path.partition("?")
     return ViewerRequest(
+        protocol=protocol,
         method=request.method,
         uri=path,
         querystring=query,
@@ -55,13 +57,15 @@ async def viewer_request(request: web.Request) -> ViewerRequest:
 
 
 def make_app(
-    chain: EdgeChain, access_log: AccessLog, authority: Callable[[], str]
+    chain: EdgeChain, access_log: AccessLog, authority: Callable[[], str], tls: bool = False
 ) -> web.Application:
-    """`authority`: serve's own host:port, the distribution's domain for the functions."""
+    """`authority`: serve's own host:port, the distribution's domain for the functions.
+    `tls`: serve listens for HTTPS too, so a plain request is a plain-HTTP viewer's."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
         started = time.perf_counter()
-        viewer = await viewer_request(request)
+        protocol = "https" if request.secure or not tls else "http"
+        viewer = await viewer_request(request, protocol)
         served = await chain.handle(viewer, authority())
         response = served.response
         headers = CIMultiDict((k, v) for k, v in response.headers if k.lower() not in _FRAMING)
@@ -99,14 +103,17 @@ class OneLine(logging.Filter):
 class EdgeServer:
     """Runs the app on 127.0.0.1:port (0 picks a free port) until stopped."""
 
-    def __init__(self, chain: EdgeChain, access_log: AccessLog) -> None:
+    def __init__(
+        self, chain: EdgeChain, access_log: AccessLog, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.chain = chain
+        self.tls = tls
         server_log = logging.getLogger("aiohttp.server")
         for old in [f for f in server_log.filters if isinstance(f, OneLine)]:
             server_log.removeFilter(old)  # an earlier server's, in the same process
         server_log.addFilter(OneLine(access_log))
         self.runner = web.AppRunner(
-            make_app(chain, access_log, lambda: f"{HOST}:{self.port}"),
+            make_app(chain, access_log, lambda: f"{HOST}:{self.port}", tls is not None),
             access_log=None,
             keepalive_timeout=KEEPALIVE_SECONDS,
             # Room past CloudFront's limits, so that the chain refuses oversize requests as
@@ -114,20 +121,29 @@ class EdgeServer:
             max_line_size=4 * limits.VIEWER_URL_LIMIT,
             max_field_size=4 * limits.VIEWER_HEADERS_LIMIT,
         )
-        self.port = 0
+        self.port = 0  # HTTPS with tls, else plain HTTP standing for HTTPS
+        self.http_port: int | None = None  # with tls: the plain-HTTP viewers' port
         self.listening: asyncio.Server | None = None
+        self.plain: asyncio.Server | None = None
 
-    async def start(self, port: int) -> int:
+    async def start(self, port: int, http_port: int | None = None) -> int:
+        """Listen on `port` (HTTPS with tls); with tls, plain HTTP on `http_port` too."""
         await self.runner.setup()
         handler = self.runner.server
         assert handler is not None
-        self.listening = await asyncio.get_running_loop().create_server(
-            handler, HOST, port, reuse_address=True
+        loop = asyncio.get_running_loop()
+        self.listening = await loop.create_server(
+            handler, HOST, port, reuse_address=True, ssl=self.tls
         )
         self.port = int(self.listening.sockets[0].getsockname()[1])
+        if self.tls is not None and http_port is not None:
+            self.plain = await loop.create_server(handler, HOST, http_port, reuse_address=True)
+            self.http_port = int(self.plain.sockets[0].getsockname()[1])
         return self.port
 
     async def stop(self) -> None:
+        if self.plain is not None:
+            self.plain.close()
         if self.listening is not None:
             self.listening.close()
         await self.runner.cleanup()

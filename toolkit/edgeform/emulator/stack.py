@@ -17,7 +17,7 @@ from edgeform.model.distribution import NO_RESTRICTION, GeoRestriction
 from edgeform.model.lambda_edge import EventType
 from edgeform.model.origins import SITE, CustomOrigin, OriginGroup
 from edgeform.model.policies import CachePolicy, OriginRequestPolicy
-from edgeform.model.project import ErrorResponse, error_response_for
+from edgeform.model.project import ErrorResponse, ViewerProtocolPolicy, error_response_for
 from edgeform.model.response_headers import ResponseHeadersPolicy
 
 
@@ -39,6 +39,7 @@ class EdgeBehavior:
     origin_request_policy: OriginRequestPolicy | None = None
     response_headers_policy: ResponseHeadersPolicy | None = None
     target_origin: str = SITE
+    viewer_protocol_policy: ViewerProtocolPolicy = "redirect-to-https"
 
     @property
     def ttls(self) -> Ttls:

@@ -44,12 +44,15 @@ def device_headers(user_agent: str) -> dict[str, str]:
     return {name: "true" if value else "false" for name, value in kinds.items()}
 
 
-def cloudfront_headers(headers: Mapping[str, str], client_ip: str, country: str) -> dict[str, str]:
-    """Every CloudFront header serve can compute for this request (lower-case `headers`)."""
+def cloudfront_headers(
+    headers: Mapping[str, str], client_ip: str, country: str, protocol: str = "https"
+) -> dict[str, str]:
+    """Every CloudFront header serve can compute for this request (lower-case `headers`);
+    `protocol`: the viewer's (plain serve stands for HTTPS)."""
     return {
         **device_headers(headers.get("user-agent", "")),
         "CloudFront-Viewer-Country": country,
-        "CloudFront-Forwarded-Proto": "https",  # serve stands for the viewer's HTTPS
+        "CloudFront-Forwarded-Proto": protocol,
         "CloudFront-Viewer-Address": f"{client_ip}:0",
         "CloudFront-Viewer-Http-Version": "1.1",
     }

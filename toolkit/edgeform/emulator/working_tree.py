@@ -290,6 +290,7 @@ class WorkingTreeSource:
             origin_request_policy=behavior.origin_request_policy,
             response_headers_policy=behavior.response_headers_policy,
             target_origin=behavior.target_origin,
+            viewer_protocol_policy=behavior.viewer_protocol_policy,
         )
 
     async def close(self) -> None:

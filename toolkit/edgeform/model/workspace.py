@@ -56,6 +56,10 @@ class Workspace:
         state in a bucket (the endpoint holds that bucket)."""
         return shared_localcloud(environ) if shared_state else self.localcloud
 
+    def tls_dir(self) -> Path:
+        """`serve --tls`'s local certificate and key (one for every stage)."""
+        return self.base / "tls"
+
     def serve_dir(self, stage_slug: str) -> Path:
         return self.base / "serve" / stage_slug
 
